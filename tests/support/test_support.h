@@ -1,0 +1,30 @@
+// Helpers for the GoogleTest suites: where the shared ORC corpus is, and scratch directories that
+// remove themselves. Thread-safety: TempDir is owned by one test.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace recis::testing {
+
+// ../shared next to the repository (RECIS_SHARED_DIR from CTest, or relative to the source tree).
+std::filesystem::path shared_dir();
+
+// A fresh directory under the system temp dir, removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Reads a whole file (throws recis::IoError when it cannot); .gz files are inflated.
+std::string read_file(const std::filesystem::path& path);
+
+}  // namespace recis::testing
