@@ -16,7 +16,7 @@ function(recis_folder_library name dir)
 endfunction()
 
 # recis_test_dir(NAME DIR [LIBS ...]): test executable NAME from every .cpp in DIR, registered
-# with CTest test by test. Tests find ../shared through RECIS_SHARED_DIR.
+# with CTest test by test. tests/support/test_support.h says where ../shared and bin/recis are.
 function(recis_test_dir name dir)
   file(GLOB sources CONFIGURE_DEPENDS ${dir}/*.cpp)
   if(NOT sources)
@@ -25,7 +25,5 @@ function(recis_test_dir name dir)
   add_executable(${name} ${sources})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
   target_link_libraries(${name} PRIVATE ${ARGN} recis_test_support GTest::gtest GTest::gtest_main)
-  gtest_discover_tests(${name}
-    DISCOVERY_TIMEOUT 120
-    PROPERTIES ENVIRONMENT "RECIS_SHARED_DIR=${RECIS_SHARED_DIR};RECIS_BINARY_DIR=${PROJECT_BINARY_DIR}")
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 120)
 endfunction()

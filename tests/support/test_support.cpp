@@ -14,7 +14,7 @@ namespace recis::testing {
 
 std::filesystem::path shared_dir() {
   if (const char* env = std::getenv("RECIS_SHARED_DIR")) return env;
-  return std::filesystem::path(RECIS_SOURCE_DIR) / ".." / "shared";
+  return RECIS_SHARED_DIR_DEFAULT;
 }
 
 TempDir::TempDir() {

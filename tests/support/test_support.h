@@ -7,7 +7,7 @@
 
 namespace recis::testing {
 
-// ../shared next to the repository (RECIS_SHARED_DIR from CTest, or relative to the source tree).
+// ../shared next to the repository; the RECIS_SHARED_DIR environment variable overrides it.
 std::filesystem::path shared_dir();
 
 // A fresh directory under the system temp dir, removed with everything in it on destruction.
