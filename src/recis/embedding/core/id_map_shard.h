@@ -1,0 +1,74 @@
+// IdMapShard: one shard of IdMap, a SwissTable-style open-addressing map from int64 id to a dense
+// local index. Slots live in 16-slot groups with one control byte each (Empty, Deleted or a 7-bit
+// tag of the id's hash); a probe compares a whole group's tags with one SSE2 instruction and walks
+// groups quadratically. A slot holds only a 4-byte local index; the id itself sits in a dense
+// array indexed by the local index (CPython's compact dict layout), so a map entry costs
+// 5 bytes / load factor + 8 bytes. Local indices are stable until erased; erased ones go on a
+// free list and are handed out again first.
+// Callers pass the hash (hash_id) so a batch is hashed once. Used by IdMap, which holds the lock.
+// Thread-safety: none.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "recis/embedding/core/function_ref.h"
+#include "recis/embedding/core/huge_page_array.h"
+
+namespace recis::embedding {
+
+class IdMapShard {
+ public:
+  static constexpr uint32_t kNoIndex = UINT32_MAX;
+  // Local indices are < kMaxIndices (the top value is the kNoIndex marker).
+  static constexpr uint32_t kMaxIndices = UINT32_MAX;
+
+  IdMapShard();
+
+  // Brings the id's first probe group (control bytes and slots) toward the cache.
+  void prefetch_group(uint64_t hash) const;
+  // With the group already cached: brings the id array entry of the first tag match toward the
+  // cache, so the later probe's id comparison does not miss.
+  void prefetch_candidate(uint64_t hash) const;
+
+  uint32_t find(int64_t id, uint64_t hash) const;
+  // The id's local index and whether this call inserted it.
+  std::pair<uint32_t, bool> find_or_insert(int64_t id, uint64_t hash);
+  // Frees the id's local index and returns it, or kNoIndex when absent.
+  uint32_t erase(int64_t id, uint64_t hash);
+  // Erases every entry for which pred(id, local) is true; returns how many.
+  std::size_t erase_if(FunctionRef<bool(int64_t id, uint32_t local)> pred);
+  void for_each(FunctionRef<void(int64_t id, uint32_t local)> fn) const;
+
+  std::size_t size() const { return size_; }
+  // Every local index handed out so far is below this.
+  uint32_t index_bound() const { return next_index_; }
+  // Memory the shard has touched: control bytes, slots, ids and the free list.
+  std::size_t memory_bytes() const;
+
+ private:
+  std::size_t capacity() const { return group_mask_ * 16 + 16; }
+  std::size_t first_group(uint64_t hash) const { return (hash >> 7) & group_mask_; }
+  static uint8_t tag_of(uint64_t hash) { return static_cast<uint8_t>(hash & 0x7F); }
+
+  // Slot position of `id`, or SIZE_MAX.
+  std::size_t find_position(int64_t id, uint64_t hash) const;
+  // First Empty or Deleted slot on the id's probe sequence.
+  std::size_t find_free_position(uint64_t hash) const;
+  void erase_at(std::size_t position);
+  void rehash(std::size_t new_groups);
+  uint32_t allocate_index(int64_t id);
+
+  HugePageArray<uint8_t> control_;
+  HugePageArray<uint32_t> slots_;
+  HugePageArray<int64_t> ids_;
+  std::vector<uint32_t> free_indices_;
+  std::size_t group_mask_ = 0;   // groups - 1, groups a power of two
+  std::size_t size_ = 0;
+  std::size_t growth_left_ = 0;  // Empty slots that may still be filled before a rehash
+  uint32_t next_index_ = 0;
+};
+
+}  // namespace recis::embedding
