@@ -1,0 +1,133 @@
+#include "recis/orc/compressor.h"
+
+#include <lz4.h>
+#include <snappy.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "recis/common/error.h"
+
+namespace recis::orc {
+namespace {
+
+// Raw deflate (window bits -15), as ORC stores zlib chunks: no zlib header or checksum.
+class ZlibCompressor final : public Compressor {
+ public:
+  ZlibCompressor() {
+    if (deflateInit2(&stream_, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) !=
+        Z_OK) {
+      throw Error("zlib: deflateInit2 failed");
+    }
+  }
+  ~ZlibCompressor() override { deflateEnd(&stream_); }
+
+  bool compress(std::string_view input, std::string& output) override {
+    if (deflateReset(&stream_) != Z_OK) throw Error("zlib: deflateReset failed");
+    // Anything at least as long as the input is useless to us: stop there.
+    output.resize(input.size());
+    stream_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
+    stream_.avail_in = static_cast<uInt>(input.size());
+    stream_.next_out = reinterpret_cast<Bytef*>(output.data());
+    stream_.avail_out = static_cast<uInt>(output.size());
+    const int status = deflate(&stream_, Z_FINISH);
+    if (status != Z_STREAM_END) return false;  // Z_OK or Z_BUF_ERROR: output space ran out
+    output.resize(output.size() - stream_.avail_out);
+    return output.size() < input.size();
+  }
+
+ private:
+  z_stream stream_{};
+};
+
+class SnappyCompressor final : public Compressor {
+ public:
+  bool compress(std::string_view input, std::string& output) override {
+    output.resize(snappy::MaxCompressedLength(input.size()));
+    std::size_t length = 0;
+    snappy::RawCompress(input.data(), input.size(), output.data(), &length);
+    output.resize(length);
+    return length < input.size();
+  }
+};
+
+class Lz4Compressor final : public Compressor {
+ public:
+  bool compress(std::string_view input, std::string& output) override {
+    if (input.empty()) return false;
+    output.resize(input.size() - 1);
+    const int length = LZ4_compress_default(input.data(), output.data(),
+                                            static_cast<int>(input.size()),
+                                            static_cast<int>(output.size()));
+    if (length <= 0) return false;  // would not fit in fewer bytes than the input
+    output.resize(static_cast<std::size_t>(length));
+    return true;
+  }
+};
+
+class ZstdCompressor final : public Compressor {
+ public:
+  ZstdCompressor() : context_(ZSTD_createCCtx()) {
+    if (context_ == nullptr) throw Error("zstd: cannot create a compression context");
+  }
+  ~ZstdCompressor() override { ZSTD_freeCCtx(context_); }
+
+  bool compress(std::string_view input, std::string& output) override {
+    output.resize(ZSTD_compressBound(input.size()));
+    const std::size_t length = ZSTD_compressCCtx(context_, output.data(), output.size(),
+                                                 input.data(), input.size(), kLevel);
+    if (ZSTD_isError(length)) {
+      throw Error(std::string("zstd: compression failed: ") + ZSTD_getErrorName(length));
+    }
+    output.resize(length);
+    return length < input.size();
+  }
+
+ private:
+  static constexpr int kLevel = 3;  // zstd's default
+  ZSTD_CCtx* context_;
+};
+
+}  // namespace
+
+std::unique_ptr<Compressor> make_compressor(proto::CompressionKind kind) {
+  switch (kind) {
+    case proto::ZLIB: return std::make_unique<ZlibCompressor>();
+    case proto::SNAPPY: return std::make_unique<SnappyCompressor>();
+    case proto::LZ4: return std::make_unique<Lz4Compressor>();
+    case proto::ZSTD: return std::make_unique<ZstdCompressor>();
+    default:
+      throw ConfigError("the ORC writer cannot compress with " + compression_name(kind) +
+                        " (expected zlib, snappy, lz4 or zstd)");
+  }
+}
+
+proto::CompressionKind compression_from_name(std::string_view name) {
+  std::string lower(name);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (lower == "none") return proto::NONE;
+  if (lower == "zlib") return proto::ZLIB;
+  if (lower == "snappy") return proto::SNAPPY;
+  if (lower == "lz4") return proto::LZ4;
+  if (lower == "zstd") return proto::ZSTD;
+  throw ConfigError("unknown compression '" + std::string(name) +
+                    "' (expected none, zlib, snappy, lz4 or zstd)");
+}
+
+std::string compression_name(proto::CompressionKind kind) {
+  switch (kind) {
+    case proto::NONE: return "none";
+    case proto::ZLIB: return "zlib";
+    case proto::SNAPPY: return "snappy";
+    case proto::LZO: return "lzo";
+    case proto::LZ4: return "lz4";
+    case proto::ZSTD: return "zstd";
+    case proto::BROTLI: return "brotli";
+  }
+  return "compression kind " + std::to_string(static_cast<int>(kind));
+}
+
+}  // namespace recis::orc

@@ -1,0 +1,34 @@
+// Block compressors for the ORC writer: zlib (raw deflate, no zlib header), snappy, lz4 (raw
+// block) and zstd (frame), one chunk at a time. OutputStream calls compress() once per chunk and
+// stores the original bytes when the codec does not shrink them (the "original" chunk flag).
+// Thread-safety: a Compressor keeps codec state between calls; use one per thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "recis/orc/orc_proto.pb.h"
+
+namespace recis::orc {
+
+class Compressor {
+ public:
+  virtual ~Compressor() = default;
+
+  // Compresses `input` into `output` (replacing its contents). Returns false when the result
+  // would not be smaller than the input; `output` is then unspecified and the caller keeps the
+  // original bytes.
+  virtual bool compress(std::string_view input, std::string& output) = 0;
+};
+
+// A compressor for `kind` (ZLIB, SNAPPY, LZ4 or ZSTD). Throws ConfigError for NONE, LZO and
+// BROTLI, which this writer does not produce.
+std::unique_ptr<Compressor> make_compressor(proto::CompressionKind kind);
+
+// "none", "zlib", "snappy", "lz4", "zstd" (any case) to the enum; ConfigError otherwise.
+proto::CompressionKind compression_from_name(std::string_view name);
+// The lower-case name of `kind`.
+std::string compression_name(proto::CompressionKind kind);
+
+}  // namespace recis::orc

@@ -1,0 +1,295 @@
+#include "recis/orc/rle_v2_encoder.h"
+
+#include <algorithm>
+#include <bit>
+#include <limits>
+
+#include "recis/orc/varint_encoder.h"
+
+namespace recis::orc {
+namespace {
+
+enum class SubEncoding : std::uint8_t { ShortRepeat = 0, Direct = 1, PatchedBase = 2, Delta = 3 };
+
+constexpr int kMaxPatches = 31;          // 5 bits in the PATCHED_BASE header
+constexpr int kMaxPatchGap = 255;        // 8 bits of gap at most
+constexpr std::int64_t kMaxPatchedBase = std::int64_t{1} << 56;
+
+// The widths the 5-bit width code can express, rounding up: 1..24, 26, 28, 30, 32, 40, 48, 56, 64.
+int closest_fixed_bits(int bits) {
+  if (bits <= 1) return 1;
+  if (bits <= 24) return bits;
+  if (bits <= 26) return 26;
+  if (bits <= 28) return 28;
+  if (bits <= 30) return 30;
+  if (bits <= 32) return 32;
+  if (bits <= 40) return 40;
+  if (bits <= 48) return 48;
+  if (bits <= 56) return 56;
+  return 64;
+}
+
+// Byte-friendly widths (1, 2, 4, 8, 16, 24, ..., 64) that decode fastest.
+int closest_aligned_bits(int bits) {
+  if (bits <= 1) return 1;
+  if (bits <= 2) return 2;
+  if (bits <= 4) return 4;
+  if (bits <= 8) return 8;
+  return closest_fixed_bits((bits + 7) / 8 * 8);
+}
+
+int bits_needed(std::uint64_t value) { return closest_fixed_bits(std::bit_width(value)); }
+
+// The 5-bit code of a width closest_fixed_bits() returned.
+int width_code(int bits) {
+  if (bits <= 24) return bits - 1;
+  switch (bits) {
+    case 26: return 24;
+    case 28: return 25;
+    case 30: return 26;
+    case 32: return 27;
+    case 40: return 28;
+    case 48: return 29;
+    case 56: return 30;
+    default: return 31;
+  }
+}
+
+int width_from_code(int code) {
+  static constexpr int kWidths[] = {26, 28, 30, 32, 40, 48, 56, 64};
+  return code < 24 ? code + 1 : kWidths[code - 24];
+}
+
+// The smallest width that holds all but floor(count * (1 - p)) of the values (the Apache
+// writers' percentile, floating-point rounding included).
+int percentile_bits(const std::uint64_t* values, int count, double p) {
+  int histogram[32] = {};
+  for (int i = 0; i < count; ++i) ++histogram[width_code(bits_needed(values[i]))];
+  int allowed_above = static_cast<int>(count * (1.0 - p));
+  for (int code = 31; code >= 0; --code) {
+    allowed_above -= histogram[code];
+    if (allowed_above < 0) return width_from_code(code);
+  }
+  return 0;
+}
+
+// Packs `count` values of `bits` bits each, most significant bit first, padding the last byte.
+void write_bit_packed(OutputStream& out, const std::uint64_t* values, int count, int bits) {
+  if (bits % 8 == 0) {
+    for (int i = 0; i < count; ++i) {
+      for (int shift = bits - 8; shift >= 0; shift -= 8) {
+        out.write_byte(static_cast<std::uint8_t>(values[i] >> shift));
+      }
+    }
+    return;
+  }
+  std::uint32_t current = 0;  // bits not yet written, right-aligned
+  int current_bits = 0;
+  for (int i = 0; i < count; ++i) {
+    int remaining = bits;
+    while (remaining > 0) {
+      const int take = std::min(remaining, 8 - current_bits);
+      remaining -= take;
+      const auto piece = static_cast<std::uint32_t>((values[i] >> remaining) & ((1u << take) - 1));
+      current = (current << take) | piece;
+      current_bits += take;
+      if (current_bits == 8) {
+        out.write_byte(static_cast<std::uint8_t>(current));
+        current = 0;
+        current_bits = 0;
+      }
+    }
+  }
+  if (current_bits > 0) out.write_byte(static_cast<std::uint8_t>(current << (8 - current_bits)));
+}
+
+void write_header(OutputStream& out, SubEncoding encoding, int width_code_value, int count) {
+  const int length = count - 1;
+  out.write_byte(static_cast<std::uint8_t>((static_cast<int>(encoding) << 6) |
+                                           (width_code_value << 1) | (length >> 8)));
+  out.write_byte(static_cast<std::uint8_t>(length & 0xff));
+}
+
+}  // namespace
+
+std::uint64_t RleV2Encoder::encode_sign(std::int64_t value) const {
+  return signed_ ? zigzag_encode(value) : static_cast<std::uint64_t>(value);
+}
+
+void RleV2Encoder::add(const std::int64_t* values, std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i) add_one(values[i]);
+}
+
+void RleV2Encoder::add_one(std::int64_t value) {
+  if (count_ > 0 && value == values_[count_ - 1]) {
+    values_[count_++] = value;
+    if (++tail_run_ == kMinRepeat && count_ > kMinRepeat) {
+      // A run starts: the values before it go out as one block, the run stays buffered.
+      write_block(count_ - kMinRepeat);
+      std::fill_n(values_, kMinRepeat, value);
+      count_ = kMinRepeat;
+    }
+    if (count_ == kMaxBlock) flush();
+    return;
+  }
+  if (tail_run_ >= kMinRepeat) {
+    write_run();
+    count_ = 0;
+  }
+  values_[count_++] = value;
+  tail_run_ = 1;
+  if (count_ == kMaxBlock) flush();
+}
+
+void RleV2Encoder::flush() {
+  if (count_ > 0) {
+    if (tail_run_ >= kMinRepeat) {
+      write_run();
+    } else {
+      write_block(count_);
+    }
+  }
+  count_ = 0;
+  tail_run_ = 0;
+}
+
+void RleV2Encoder::record_position(std::vector<std::uint64_t>& positions) const {
+  out_.record_position(positions);
+  positions.push_back(static_cast<std::uint64_t>(count_));
+}
+
+void RleV2Encoder::write_run() {
+  if (count_ > kMaxShortRepeat) {
+    write_delta(count_, /*fixed_delta=*/true);
+    return;
+  }
+  const std::uint64_t value = encode_sign(values_[0]);
+  const int bytes = (bits_needed(value) + 7) / 8;
+  out_.write_byte(static_cast<std::uint8_t>((static_cast<int>(SubEncoding::ShortRepeat) << 6) |
+                                            ((bytes - 1) << 3) | (count_ - kMinRepeat)));
+  for (int shift = (bytes - 1) * 8; shift >= 0; shift -= 8) {
+    out_.write_byte(static_cast<std::uint8_t>(value >> shift));
+  }
+}
+
+void RleV2Encoder::write_block(int count) {
+  if (count <= kMinRepeat) {
+    write_direct(count);
+    return;
+  }
+  std::int64_t min = values_[0];
+  std::int64_t max = values_[0];
+  bool increasing = true;
+  bool decreasing = true;
+  for (int i = 1; i < count; ++i) {
+    min = std::min(min, values_[i]);
+    max = std::max(max, values_[i]);
+    increasing &= values_[i - 1] <= values_[i];
+    decreasing &= values_[i - 1] >= values_[i];
+  }
+  std::int64_t range = 0;
+  if (__builtin_sub_overflow(max, min, &range)) {
+    write_direct(count);  // deltas would overflow; DIRECT is always possible
+    return;
+  }
+  // From here every difference of two values fits in an int64.
+  const std::int64_t first_delta = values_[1] - values_[0];
+  bool fixed_delta = true;
+  for (int i = 2; i < count && fixed_delta; ++i) fixed_delta = values_[i] - values_[i - 1] == first_delta;
+  if (fixed_delta) {
+    write_delta(count, /*fixed_delta=*/true);
+    return;
+  }
+  if (first_delta != 0 && (increasing || decreasing)) {
+    write_delta(count, /*fixed_delta=*/false);
+    return;
+  }
+  for (int i = 0; i < count; ++i) scratch_[i] = encode_sign(values_[i]);
+  const int bits_100 = percentile_bits(scratch_, count, 1.0);
+  const int bits_90 = percentile_bits(scratch_, count, 0.9);
+  if (bits_100 - bits_90 > 1 && min > -kMaxPatchedBase && min < kMaxPatchedBase) {
+    for (int i = 0; i < count; ++i) scratch_[i] = static_cast<std::uint64_t>(values_[i] - min);
+    const int reduced_95 = percentile_bits(scratch_, count, 0.95);
+    const int reduced_100 = percentile_bits(scratch_, count, 1.0);
+    if (reduced_100 != reduced_95 && write_patched_base(count, min, reduced_95, reduced_100)) {
+      return;
+    }
+  }
+  write_direct(count);
+}
+
+void RleV2Encoder::write_direct(int count) {
+  for (int i = 0; i < count; ++i) scratch_[i] = encode_sign(values_[i]);
+  const int bits = closest_aligned_bits(percentile_bits(scratch_, count, 1.0));
+  write_header(out_, SubEncoding::Direct, width_code(bits), count);
+  write_bit_packed(out_, scratch_, count, bits);
+}
+
+bool RleV2Encoder::write_patched_base(int count, std::int64_t min, int reduced_bits_95,
+                                      int reduced_bits_100) {
+  // scratch_ holds values - min. Values above `mask` keep their low bits in the data and their
+  // high bits in a patch; gaps between patched indices above 255 take extra empty patches.
+  const int patch_bits = closest_fixed_bits(reduced_bits_100 - reduced_bits_95);
+  const std::uint64_t mask = (std::uint64_t{1} << reduced_bits_95) - 1;
+  std::uint64_t gaps[kMaxPatches];
+  std::uint64_t patches[kMaxPatches];
+  int num_patches = 0;
+  int max_gap = 0;
+  int previous = 0;
+  for (int i = 0; i < count; ++i) {
+    if (scratch_[i] <= mask) continue;
+    int gap = i - previous;
+    previous = i;
+    while (gap > kMaxPatchGap) {
+      if (num_patches == kMaxPatches) return false;
+      gaps[num_patches] = kMaxPatchGap;
+      patches[num_patches++] = 0;
+      gap -= kMaxPatchGap;
+      max_gap = kMaxPatchGap;
+    }
+    if (num_patches == kMaxPatches) return false;
+    gaps[num_patches] = static_cast<std::uint64_t>(gap);
+    patches[num_patches++] = scratch_[i] >> reduced_bits_95;
+    max_gap = std::max(max_gap, gap);
+  }
+  const int gap_bits = max_gap == 0 ? 1 : closest_fixed_bits(std::bit_width(unsigned(max_gap)));
+  if (gap_bits + patch_bits > 64) return false;
+
+  const bool negative = min < 0;
+  std::uint64_t base = negative ? static_cast<std::uint64_t>(-min) : static_cast<std::uint64_t>(min);
+  const int base_bytes = (bits_needed(base) + 1 + 7) / 8;  // one more bit for the sign
+  if (negative) base |= std::uint64_t{1} << (base_bytes * 8 - 1);
+
+  write_header(out_, SubEncoding::PatchedBase, width_code(reduced_bits_95), count);
+  out_.write_byte(static_cast<std::uint8_t>(((base_bytes - 1) << 5) | width_code(patch_bits)));
+  out_.write_byte(static_cast<std::uint8_t>(((gap_bits - 1) << 5) | num_patches));
+  for (int shift = (base_bytes - 1) * 8; shift >= 0; shift -= 8) {
+    out_.write_byte(static_cast<std::uint8_t>(base >> shift));
+  }
+  for (int i = 0; i < count; ++i) scratch_[i] &= mask;
+  write_bit_packed(out_, scratch_, count, reduced_bits_95);
+  for (int i = 0; i < num_patches; ++i) scratch_[i] = (gaps[i] << patch_bits) | patches[i];
+  write_bit_packed(out_, scratch_, num_patches, closest_fixed_bits(gap_bits + patch_bits));
+  return true;
+}
+
+void RleV2Encoder::write_delta(int count, bool fixed_delta) {
+  const std::int64_t first_delta = count > 1 ? values_[1] - values_[0] : 0;
+  int bits = 0;
+  if (!fixed_delta) {
+    std::uint64_t max_step = 0;
+    for (int i = 2; i < count; ++i) {
+      const std::int64_t step = values_[i] - values_[i - 1];
+      scratch_[i - 2] = static_cast<std::uint64_t>(step < 0 ? -step : step);
+      max_step = std::max(max_step, scratch_[i - 2]);
+    }
+    // Width code 0 means "no deltas" here, so one-bit deltas take two bits.
+    bits = std::max(2, closest_aligned_bits(bits_needed(max_step)));
+  }
+  write_header(out_, SubEncoding::Delta, fixed_delta ? 0 : width_code(bits), count);
+  write_varint(out_, encode_sign(values_[0]));
+  write_varint(out_, zigzag_encode(first_delta));
+  if (!fixed_delta) write_bit_packed(out_, scratch_, count - 2, bits);
+}
+
+}  // namespace recis::orc
