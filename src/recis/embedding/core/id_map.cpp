@@ -149,14 +149,22 @@ std::size_t IdMap::run_shard(Op op, Shard& shard, std::size_t shard_index,
   return count;
 }
 
-std::size_t IdMap::erase_if(FunctionRef<bool(int64_t id, int64_t row)> pred) {
+std::size_t IdMap::erase_if(FunctionRef<bool(int64_t id, int64_t row)> pred, Reuse reuse) {
   std::size_t erased = 0;
   for (std::size_t s = 0; s < num_shards(); ++s) {
     std::lock_guard lock(shards_[s].mutex);
     erased += shards_[s].map.erase_if(
-        [&](int64_t id, uint32_t local) { return pred(id, row_of(s, local)); });
+        [&](int64_t id, uint32_t local) { return pred(id, row_of(s, local)); },
+        reuse == Reuse::AfterRelease);
   }
   return erased;
+}
+
+void IdMap::release_retired() {
+  for (std::size_t s = 0; s < num_shards(); ++s) {
+    std::lock_guard lock(shards_[s].mutex);
+    shards_[s].map.release_retired();
+  }
 }
 
 void IdMap::for_each(FunctionRef<void(int64_t id, int64_t row)> fn) const {

@@ -24,7 +24,8 @@ class IdMap {
  public:
   static constexpr int64_t kNoRow = -1;
   // Runs for each id a batch inserts, under its shard's lock, before any other thread can find
-  // the id: the place to initialize the row. `index` is the id's position in the batch.
+  // the id: the place to initialize the row. `index` is the id's position in the batch. It must
+  // not call back into the same IdMap.
   using InsertHook = FunctionRef<void(std::size_t index, int64_t row)>;
 
   // num_shards: a power of two in [1, 1024]; more shards let more threads work at once.
@@ -43,7 +44,11 @@ class IdMap {
   // Erases the present ids (their rows become free); returns how many it erased.
   std::size_t erase(std::span<const int64_t> ids);
   // Erases every entry for which pred(id, row) is true, shard by shard under each shard's lock.
-  std::size_t erase_if(FunctionRef<bool(int64_t id, int64_t row)> pred);
+  // Rows freed with Reuse::AfterRelease are handed out again only after release_retired(): a
+  // reader that found such a row just before the erase keeps a row no other id owns.
+  enum class Reuse { Now, AfterRelease };
+  std::size_t erase_if(FunctionRef<bool(int64_t id, int64_t row)> pred, Reuse reuse = Reuse::Now);
+  void release_retired();
   // Calls fn(id, row) for every entry, shard by shard under each shard's lock.
   void for_each(FunctionRef<void(int64_t id, int64_t row)> fn) const;
 

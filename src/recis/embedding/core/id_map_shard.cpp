@@ -85,12 +85,12 @@ uint32_t IdMapShard::erase(int64_t id, uint64_t hash) {
   const std::size_t position = find_position(id, hash);
   if (position == SIZE_MAX) return kNoIndex;
   const uint32_t index = slots_[position];
-  erase_at(position);
+  erase_at(position, false);
   return index;
 }
 
-void IdMapShard::erase_at(std::size_t position) {
-  free_indices_.push_back(slots_[position]);
+void IdMapShard::erase_at(std::size_t position, bool retire) {
+  (retire ? retired_indices_ : free_indices_).push_back(slots_[position]);
   --size_;
   // A probe only walks past a group that had no Empty slot when later ids were inserted, so a
   // group that still has an Empty slot ends every probe through it: the slot may become Empty.
@@ -103,17 +103,22 @@ void IdMapShard::erase_at(std::size_t position) {
   }
 }
 
-std::size_t IdMapShard::erase_if(FunctionRef<bool(int64_t id, uint32_t local)> pred) {
+std::size_t IdMapShard::erase_if(FunctionRef<bool(int64_t id, uint32_t local)> pred, bool retire) {
   std::size_t erased = 0;
   for (std::size_t position = 0; position < capacity(); ++position) {
     if (!control::is_full(control_[position])) continue;
     const uint32_t index = slots_[position];
     if (pred(ids_[index], index)) {
-      erase_at(position);
+      erase_at(position, retire);
       ++erased;
     }
   }
   return erased;
+}
+
+void IdMapShard::release_retired() {
+  free_indices_.insert(free_indices_.end(), retired_indices_.begin(), retired_indices_.end());
+  retired_indices_.clear();
 }
 
 void IdMapShard::for_each(FunctionRef<void(int64_t id, uint32_t local)> fn) const {
@@ -163,7 +168,7 @@ uint32_t IdMapShard::allocate_index(int64_t id) {
 
 std::size_t IdMapShard::memory_bytes() const {
   return capacity() * (sizeof(uint8_t) + sizeof(uint32_t)) + std::size_t{next_index_} * sizeof(int64_t) +
-         free_indices_.capacity() * sizeof(uint32_t);
+         (free_indices_.capacity() + retired_indices_.capacity()) * sizeof(uint32_t);
 }
 
 }  // namespace recis::embedding

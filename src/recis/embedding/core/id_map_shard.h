@@ -4,7 +4,9 @@
 // groups quadratically. A slot holds only a 4-byte local index; the id itself sits in a dense
 // array indexed by the local index (CPython's compact dict layout), so a map entry costs
 // 5 bytes / load factor + 8 bytes. Local indices are stable until erased; erased ones go on a
-// free list and are handed out again first.
+// free list and are handed out again first; entries erased as "retired" keep their index out of
+// reuse until release_retired(), so a row number a concurrent reader still holds is not handed
+// to another id in the meantime.
 // Callers pass the hash (hash_id) so a batch is hashed once. Used by IdMap, which holds the lock.
 // Thread-safety: none.
 #pragma once
@@ -38,8 +40,10 @@ class IdMapShard {
   std::pair<uint32_t, bool> find_or_insert(int64_t id, uint64_t hash);
   // Frees the id's local index and returns it, or kNoIndex when absent.
   uint32_t erase(int64_t id, uint64_t hash);
-  // Erases every entry for which pred(id, local) is true; returns how many.
-  std::size_t erase_if(FunctionRef<bool(int64_t id, uint32_t local)> pred);
+  // Erases every entry for which pred(id, local) is true; returns how many. Their indices are
+  // reusable at once, or (retire) only after the next release_retired().
+  std::size_t erase_if(FunctionRef<bool(int64_t id, uint32_t local)> pred, bool retire = false);
+  void release_retired();
   void for_each(FunctionRef<void(int64_t id, uint32_t local)> fn) const;
 
   std::size_t size() const { return size_; }
@@ -57,7 +61,7 @@ class IdMapShard {
   std::size_t find_position(int64_t id, uint64_t hash) const;
   // First Empty or Deleted slot on the id's probe sequence.
   std::size_t find_free_position(uint64_t hash) const;
-  void erase_at(std::size_t position);
+  void erase_at(std::size_t position, bool retire);
   void rehash(std::size_t new_groups);
   uint32_t allocate_index(int64_t id);
 
@@ -65,6 +69,7 @@ class IdMapShard {
   HugePageArray<uint32_t> slots_;
   HugePageArray<int64_t> ids_;
   std::vector<uint32_t> free_indices_;
+  std::vector<uint32_t> retired_indices_;
   std::size_t group_mask_ = 0;   // groups - 1, groups a power of two
   std::size_t size_ = 0;
   std::size_t growth_left_ = 0;  // Empty slots that may still be filled before a rehash

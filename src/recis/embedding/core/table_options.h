@@ -1,0 +1,64 @@
+// TableOptions: everything fixed when a TableCore is created (row layout, initializer, admission,
+// eviction, sharding), and TableStats, the counters a table reports. Plain value types.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "recis/embedding/core/initializer.h"
+#include "recis/embedding/core/row_layout.h"
+
+namespace recis::embedding {
+
+enum class AdmissionMode {
+  Always,          // every id gets a row on its first lookup
+  ReadOnly,        // unknown ids read the zero row and insert nothing (evaluation tables)
+  CountThreshold,  // an id gets a row once it has been seen `threshold` times
+};
+
+struct AdmissionOptions {
+  AdmissionMode mode = AdmissionMode::Always;
+  uint32_t threshold = 1;  // CountThreshold: sightings needed, in [1, 255]
+  // CountThreshold: the counting Bloom filter's size (1 byte a counter) and hashes per id. Size
+  // it at several counters per distinct id awaiting admission (see counting_bloom_filter.h).
+  std::size_t filter_counters = std::size_t{1} << 22;
+  int filter_hashes = 3;
+};
+
+struct EvictionOptions {
+  // Rows not looked up for this many global steps are freed by evict(); 0 turns it off.
+  int64_t ttl_steps = 0;
+  // evict() frees the least recently seen rows beyond this many; 0 means no cap.
+  std::size_t max_rows = 0;
+};
+
+struct TableOptions {
+  int64_t table_id = 0;  // part of the initializer's key: tables sharing a seed still differ
+  uint64_t seed = 0;
+  std::size_t dim = 8;
+  ElementType element_type = ElementType::F32;
+  std::vector<SlotSpec> slots;  // optimizer state, e.g. {{"adam_m", dim}, {"adam_v", dim}}
+  InitializerSpec initializer;
+  AdmissionOptions admission;
+  EvictionOptions eviction;
+  std::size_t num_shards = 16;     // IdMap shards: a power of two in [1, 1024]
+  std::size_t rows_per_block = 0;  // RowBlocks block size; 0 = about 2 MiB a block
+};
+
+struct TableStats {
+  std::size_t rows = 0;   // live rows
+  std::size_t bytes = 0;  // id map + row blocks + admission filter
+  // Map and per-row metadata bytes per live row (excludes the embedding, the optimizer slots,
+  // unfilled block tails and the fixed-size admission filter).
+  double overhead_bytes_per_row = 0;
+  uint64_t lookups = 0;       // ids looked up for training
+  uint64_t hits = 0;          // ... that already had a row
+  uint64_t inserts = 0;       // rows created by lookups and restores
+  uint64_t not_admitted = 0;  // ids looked up that got no row
+  uint64_t evicted_by_ttl = 0;
+  uint64_t evicted_by_capacity = 0;
+  double hit_rate() const { return lookups ? double(hits) / double(lookups) : 0.0; }
+};
+
+}  // namespace recis::embedding
