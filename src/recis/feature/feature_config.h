@@ -1,0 +1,24 @@
+// Features from TOML (the format is documented in docs/features.md):
+//   [[features]]
+//   name = "c1"
+//   ops = [{ op = "select", column = "c1" }, { op = "hash", kind = "farm" },
+//          { op = "mod", m = 1000003 }]
+// Every problem (syntax, unknown op or key, wrong type, bad value) throws ConfigError naming the
+// source, the feature and the op. Called by the CLI, models and tests. Pure functions, thread-safe.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "recis/feature/feature.h"
+
+namespace recis::feature {
+
+// `source` names the text in errors (a file name).
+std::vector<Feature> features_from_toml(std::string_view text,
+                                        const std::string& source = "<features>");
+std::vector<Feature> features_from_toml_file(const std::filesystem::path& path);
+
+}  // namespace recis::feature
