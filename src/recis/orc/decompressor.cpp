@@ -1,0 +1,172 @@
+#include "recis/orc/decompressor.h"
+
+#include <lz4.h>
+#include <snappy.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <string>
+
+#include "recis/orc/format_error.h"
+
+namespace recis::orc {
+namespace {
+
+constexpr std::size_t kChunkHeaderBytes = 3;
+
+}  // namespace
+
+// Codec state kept across chunks so each chunk does not pay for set-up.
+struct Decompressor::Codecs {
+  ~Codecs() {
+    if (zlib_ready) inflateEnd(&zlib);
+    if (zstd != nullptr) ZSTD_freeDCtx(zstd);
+  }
+  z_stream zlib{};
+  bool zlib_ready = false;
+  ZSTD_DCtx* zstd = nullptr;
+};
+
+std::string_view compression_name(proto::CompressionKind kind) {
+  switch (kind) {
+    case proto::NONE: return "NONE";
+    case proto::ZLIB: return "ZLIB";
+    case proto::SNAPPY: return "SNAPPY";
+    case proto::LZO: return "LZO";
+    case proto::LZ4: return "LZ4";
+    case proto::ZSTD: return "ZSTD";
+    case proto::BROTLI: return "BROTLI";
+  }
+  return "UNKNOWN";
+}
+
+Decompressor::Decompressor(proto::CompressionKind kind, std::uint64_t block_size)
+    : kind_(kind), block_size_(block_size), codecs_(std::make_unique<Codecs>()) {
+  switch (kind) {
+    case proto::NONE:
+      return;
+    case proto::ZLIB:
+    case proto::SNAPPY:
+    case proto::LZ4:
+    case proto::ZSTD:
+      break;
+    default:
+      throw FormatError("compression " + std::string(compression_name(kind)) +
+                        " is not supported (supported: NONE, ZLIB, SNAPPY, LZ4, ZSTD)");
+  }
+  if (block_size == 0 || block_size > kMaxBlockSize) {
+    throw FormatError("compression block size " + std::to_string(block_size) +
+                      " is outside 1.." + std::to_string(kMaxBlockSize));
+  }
+}
+
+Decompressor::~Decompressor() = default;
+
+std::size_t Decompressor::decode_chunk(std::string_view chunk) {
+  if (scratch_.empty()) scratch_.resize(block_size_);
+  char* const dest = scratch_.data();
+  const std::size_t capacity = scratch_.size();
+  switch (kind_) {
+    case proto::ZLIB: {
+      z_stream& z = codecs_->zlib;
+      if (!codecs_->zlib_ready) {
+        if (inflateInit2(&z, -15) != Z_OK) throw FormatError("zlib: cannot initialise inflate");
+        codecs_->zlib_ready = true;
+      } else if (inflateReset(&z) != Z_OK) {
+        throw FormatError("zlib: cannot reset inflate");
+      }
+      z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(chunk.data()));
+      z.avail_in = static_cast<uInt>(chunk.size());
+      z.next_out = reinterpret_cast<Bytef*>(dest);
+      z.avail_out = static_cast<uInt>(capacity);
+      const int rc = inflate(&z, Z_FINISH);
+      if (rc == Z_STREAM_END) return capacity - z.avail_out;
+      if (rc == Z_BUF_ERROR && z.avail_out == 0) {
+        throw FormatError("zlib chunk inflates past the compression block size " +
+                          std::to_string(block_size_));
+      }
+      throw FormatError(std::string("zlib chunk does not inflate: ") +
+                        (z.msg != nullptr ? z.msg : "truncated or corrupt data"));
+    }
+    case proto::SNAPPY: {
+      std::size_t length = 0;
+      if (!snappy::GetUncompressedLength(chunk.data(), chunk.size(), &length)) {
+        throw FormatError("snappy chunk has a corrupt length header");
+      }
+      if (length > capacity) {
+        throw FormatError("snappy chunk of " + std::to_string(length) +
+                          " bytes exceeds the compression block size " + std::to_string(block_size_));
+      }
+      if (!snappy::RawUncompress(chunk.data(), chunk.size(), dest)) {
+        throw FormatError("snappy chunk does not decompress (corrupt data)");
+      }
+      return length;
+    }
+    case proto::LZ4: {
+      const int length = LZ4_decompress_safe(chunk.data(), dest, static_cast<int>(chunk.size()),
+                                             static_cast<int>(capacity));
+      if (length < 0) {
+        throw FormatError("lz4 chunk does not decompress within the compression block size " +
+                          std::to_string(block_size_) + " (corrupt data)");
+      }
+      return static_cast<std::size_t>(length);
+    }
+    case proto::ZSTD: {
+      if (codecs_->zstd == nullptr) codecs_->zstd = ZSTD_createDCtx();
+      if (codecs_->zstd == nullptr) throw FormatError("zstd: cannot create a context");
+      const std::size_t length =
+          ZSTD_decompressDCtx(codecs_->zstd, dest, capacity, chunk.data(), chunk.size());
+      if (ZSTD_isError(length)) {
+        throw FormatError(std::string("zstd chunk does not decompress: ") +
+                          ZSTD_getErrorName(length));
+      }
+      return length;
+    }
+    default:
+      throw FormatError("compression " + std::string(compression_name(kind_)) + " is not supported");
+  }
+}
+
+void Decompressor::decompress(std::string_view stream, std::string& out) {
+  out.clear();
+  if (kind_ == proto::NONE) {
+    out.assign(stream);
+    return;
+  }
+  std::size_t offset = 0;
+  while (offset < stream.size()) {
+    if (stream.size() - offset < kChunkHeaderBytes) {
+      throw FormatError("compressed stream ends inside a chunk header at byte " +
+                        std::to_string(offset));
+    }
+    const auto* header = reinterpret_cast<const unsigned char*>(stream.data() + offset);
+    const std::uint32_t word = header[0] | (header[1] << 8) | (header[2] << 16);
+    const std::size_t length = word >> 1;
+    const bool is_original = (word & 1) != 0;
+    offset += kChunkHeaderBytes;
+    if (length > stream.size() - offset) {
+      throw FormatError("compressed chunk at byte " + std::to_string(offset - kChunkHeaderBytes) +
+                        " claims " + std::to_string(length) + " bytes but only " +
+                        std::to_string(stream.size() - offset) + " remain in the stream");
+    }
+    const std::string_view chunk = stream.substr(offset, length);
+    if (is_original) {
+      if (length > block_size_) {
+        throw FormatError("uncompressed chunk of " + std::to_string(length) +
+                          " bytes exceeds the compression block size " + std::to_string(block_size_));
+      }
+      out.append(chunk);
+    } else {
+      try {
+        const std::size_t plain = decode_chunk(chunk);
+        out.append(scratch_.data(), plain);
+      } catch (const FormatError& e) {
+        throw FormatError("compressed chunk at byte " +
+                          std::to_string(offset - kChunkHeaderBytes) + ": " + e.what());
+      }
+    }
+    offset += length;
+  }
+}
+
+}  // namespace recis::orc

@@ -1,0 +1,49 @@
+// Decompressor: turns one compressed ORC stream (footer, metadata, stripe footer or column
+// stream) into its plain bytes. A compressed stream is a sequence of chunks, each behind a
+// 3-byte little-endian header (length << 1 | is_original); chunks hold at most the file's
+// compression block size. Supports NONE, ZLIB (raw deflate), SNAPPY, LZ4 and ZSTD; LZO and
+// others are rejected. Thread-safety: holds codec state; one per reader, one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "recis/orc/orc_proto.pb.h"
+
+namespace recis::orc {
+
+class Decompressor {
+ public:
+  // Largest compression block size accepted (chunks carry 23-bit lengths; writers use <= 1 MiB).
+  static constexpr std::uint64_t kMaxBlockSize = std::uint64_t{64} << 20;
+
+  // Throws FormatError for an unsupported kind or a block size of 0 or above kMaxBlockSize.
+  Decompressor(proto::CompressionKind kind, std::uint64_t block_size);
+  ~Decompressor();
+  Decompressor(const Decompressor&) = delete;
+  Decompressor& operator=(const Decompressor&) = delete;
+
+  proto::CompressionKind kind() const { return kind_; }
+  bool is_compressed() const { return kind_ != proto::NONE; }
+
+  // Replaces `out` with the plain bytes of `stream`. Throws FormatError naming the chunk offset
+  // when a header runs past the stream, a chunk does not decode or decodes past the block size.
+  void decompress(std::string_view stream, std::string& out);
+
+ private:
+  // Decodes one compressed chunk into scratch_ and returns the plain length.
+  std::size_t decode_chunk(std::string_view chunk);
+
+  struct Codecs;
+  proto::CompressionKind kind_;
+  std::uint64_t block_size_;
+  std::vector<char> scratch_;  // block_size_ bytes, allocated on first compressed chunk
+  std::unique_ptr<Codecs> codecs_;
+};
+
+std::string_view compression_name(proto::CompressionKind kind);
+
+}  // namespace recis::orc

@@ -1,0 +1,117 @@
+#include "recis/orc/stripe_streams.h"
+
+#include "recis/orc/format_error.h"
+
+namespace recis::orc {
+namespace {
+
+constexpr std::uint64_t kHeaderBytes = 3;  // "ORC"
+
+}  // namespace
+
+StripeStreams::StripeStreams(const InputFile& file, Decompressor& decompressor,
+                             const proto::StripeInformation& info, std::size_t index,
+                             std::uint64_t content_end, const std::vector<bool>& selected)
+    : context_(file.name() + ": stripe " + std::to_string(index)),
+      index_(index),
+      num_rows_(info.number_of_rows()) {
+  const std::uint64_t offset = info.offset();
+  const std::uint64_t index_length = info.index_length();
+  const std::uint64_t data_length = info.data_length();
+  const std::uint64_t footer_length = info.footer_length();
+  const bool fits = offset >= kHeaderBytes && offset <= content_end &&
+                    index_length <= content_end - offset &&
+                    data_length <= content_end - offset - index_length &&
+                    footer_length <= content_end - offset - index_length - data_length;
+  if (!fits) {
+    throw FormatError(context_ + ": offset " + std::to_string(offset) + " + index " +
+                      std::to_string(index_length) + " + data " + std::to_string(data_length) +
+                      " + footer " + std::to_string(footer_length) +
+                      " bytes does not fit in the file's stripe area [3, " +
+                      std::to_string(content_end) + ")");
+  }
+
+  std::string raw;
+  file.read(offset + index_length + data_length, footer_length, raw, "stripe footer");
+  std::string plain;
+  try {
+    decompressor.decompress(raw, plain);
+  } catch (const FormatError& e) {
+    throw FormatError(context_ + ": stripe footer: " + e.what());
+  }
+  if (!footer_.ParseFromString(plain)) {
+    throw FormatError(context_ + ": stripe footer is not a valid protobuf message");
+  }
+  writer_timezone_ = footer_.has_writer_timezone() && !footer_.writer_timezone().empty()
+                         ? footer_.writer_timezone()
+                         : "UTC";
+
+  // Streams lie back to back from the stripe start, in footer order: index streams first, then
+  // data streams. Only data-section streams of selected columns are read.
+  const std::uint64_t data_start = offset + index_length;
+  file.read(data_start, data_length, stripe_bytes_, "stripe data");
+  columns_.resize(selected.size());
+  std::uint64_t position = offset;
+  for (const auto& stream : footer_.streams()) {
+    const std::uint64_t length = stream.length();
+    if (length > data_start + data_length - position) {
+      throw FormatError(context_ + ": stream of column " + std::to_string(stream.column()) +
+                        " (kind " + std::to_string(stream.kind()) + ", " +
+                        std::to_string(length) + " bytes at offset " + std::to_string(position) +
+                        ") runs past the stripe's data section");
+    }
+    const std::uint64_t start = position;
+    position += length;
+    const auto kind = static_cast<std::size_t>(stream.kind());
+    const std::uint32_t column = stream.column();
+    if (kind >= kDataKinds || column >= selected.size() || !selected[column]) continue;
+    if (start < data_start) {
+      throw FormatError(context_ + ": data stream of column " + std::to_string(column) +
+                        " (kind " + std::to_string(kind) + ") lies in the index section");
+    }
+    ColumnStreams& streams = columns_[column];
+    if (streams.found[kind]) {
+      throw FormatError(context_ + ": column " + std::to_string(column) + " has two streams of kind " +
+                        std::to_string(kind));
+    }
+    const std::string_view bytes(stripe_bytes_.data() + (start - data_start), length);
+    streams.found[kind] = true;
+    if (!decompressor.is_compressed()) {
+      streams.bytes[kind] = bytes;
+      continue;
+    }
+    std::string& out = decompressed_.emplace_back();
+    try {
+      decompressor.decompress(bytes, out);
+    } catch (const FormatError& e) {
+      throw FormatError(context_ + ": column " + std::to_string(column) + " stream kind " +
+                        std::to_string(kind) + ": " + e.what());
+    }
+    streams.bytes[kind] = out;
+  }
+
+  for (std::uint32_t column = 0; column < selected.size(); ++column) {
+    if (selected[column] && static_cast<int>(column) >= footer_.columns_size()) {
+      throw FormatError(context_ + ": stripe footer has encodings for " +
+                        std::to_string(footer_.columns_size()) + " columns but column " +
+                        std::to_string(column) + " is read");
+    }
+  }
+}
+
+const std::string_view* StripeStreams::find(std::uint32_t column, proto::Stream::Kind kind) const {
+  const auto k = static_cast<std::size_t>(kind);
+  if (column >= columns_.size() || k >= kDataKinds || !columns_[column].found[k]) return nullptr;
+  return &columns_[column].bytes[k];
+}
+
+std::string_view StripeStreams::get(std::uint32_t column, proto::Stream::Kind kind) const {
+  const std::string_view* bytes = find(column, kind);
+  return bytes != nullptr ? *bytes : std::string_view();
+}
+
+const proto::ColumnEncoding& StripeStreams::encoding(std::uint32_t column) const {
+  return footer_.columns(static_cast<int>(column));
+}
+
+}  // namespace recis::orc

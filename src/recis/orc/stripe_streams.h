@@ -1,0 +1,59 @@
+// StripeStreams: one stripe's footer and the decoded (decompressed) bytes of the streams that the
+// selected columns need, located by (column id, stream kind). Built by Reader per stripe and
+// consumed by the column readers it creates. Every offset and length is checked against the
+// stripe and the file before it is read. Thread-safety: immutable after construction.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "recis/orc/decompressor.h"
+#include "recis/orc/input_file.h"
+#include "recis/orc/orc_proto.pb.h"
+
+namespace recis::orc {
+
+class StripeStreams {
+ public:
+  // Reads stripe `index` (described by `info`) of `file`; `selected[c]` says whether column c
+  // is read. `content_end` is where the file's stripes must end.
+  StripeStreams(const InputFile& file, Decompressor& decompressor,
+                const proto::StripeInformation& info, std::size_t index,
+                std::uint64_t content_end, const std::vector<bool>& selected);
+
+  // The stream's bytes; nullptr when the stripe has no such stream.
+  const std::string_view* find(std::uint32_t column, proto::Stream::Kind kind) const;
+  // The stream's bytes, or an empty view when the stripe has no such stream.
+  std::string_view get(std::uint32_t column, proto::Stream::Kind kind) const;
+  const proto::ColumnEncoding& encoding(std::uint32_t column) const;
+  // The writer's time zone name; "UTC" when the stripe footer names none.
+  const std::string& writer_timezone() const { return writer_timezone_; }
+  std::uint64_t num_rows() const { return num_rows_; }
+  std::size_t index() const { return index_; }
+  // "FILE stripe N" for error messages.
+  const std::string& context() const { return context_; }
+
+ private:
+  // Stream kinds a column reader uses: PRESENT, DATA, LENGTH, DICTIONARY_DATA, DICTIONARY_COUNT,
+  // SECONDARY (their enum values are 0..5).
+  static constexpr std::size_t kDataKinds = 6;
+  struct ColumnStreams {
+    std::array<std::string_view, kDataKinds> bytes{};
+    std::array<bool, kDataKinds> found{};
+  };
+
+  std::string context_;
+  std::size_t index_;
+  std::uint64_t num_rows_;
+  proto::StripeFooter footer_;
+  std::string writer_timezone_;
+  std::vector<ColumnStreams> columns_;
+  std::string stripe_bytes_;            // the stripe's data section, as read
+  std::deque<std::string> decompressed_;  // stable storage for decompressed streams
+};
+
+}  // namespace recis::orc
