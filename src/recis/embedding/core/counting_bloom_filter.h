@@ -6,7 +6,9 @@
 // what lets an id in early (false admission). Counters saturate at 255.
 // Why not an exact map: an exact id -> count map costs >= 13 bytes per candidate id and grows
 // with every id ever seen once (most ids in a long tail are); the filter is fixed-size, 1 byte a
-// counter. The false-admission rate for a given size is measured in counting_bloom_filter_test.
+// counter. Measured false admissions at threshold 2 (counting_bloom_filter_test): 8 counters per
+// pending id with 4 hashes 1.4%, 16 counters per id 0.22%. Counters never decay: clear() the
+// filter when it has seen many times its size in distinct ids.
 // Callers: TableCore. Thread-safety: add/estimate are lock-free (relaxed atomics) and may run
 // concurrently; clear() must not race with them.
 #pragma once

@@ -21,9 +21,9 @@ struct AdmissionOptions {
   AdmissionMode mode = AdmissionMode::Always;
   uint32_t threshold = 1;  // CountThreshold: sightings needed, in [1, 255]
   // CountThreshold: the counting Bloom filter's size (1 byte a counter) and hashes per id. Size
-  // it at several counters per distinct id awaiting admission (see counting_bloom_filter.h).
+  // it at 8-16 counters per distinct id awaiting admission (see counting_bloom_filter.h).
   std::size_t filter_counters = std::size_t{1} << 22;
-  int filter_hashes = 3;
+  int filter_hashes = 4;
 };
 
 struct EvictionOptions {
