@@ -57,7 +57,7 @@ RaggedTensor ragged_from_rows(const Rows2& rows, const std::vector<std::vector<f
   return RaggedTensor(ids.values(), ids.offsets(), float_tensor(flat));
 }
 
-RaggedTensor ragged_from_rows(const Rows3& rows) {
+RaggedTensor ragged_from_nested_rows(const Rows3& rows) {
   std::vector<int64_t> values;
   std::vector<int64_t> outer{0};
   std::vector<int64_t> inner{0};

@@ -18,7 +18,7 @@ using Rows3 = std::vector<std::vector<std::vector<int64_t>>>;
 RaggedTensor ragged_from_rows(const Rows2& rows);
 RaggedTensor ragged_from_rows(const Rows2& rows, const std::vector<std::vector<float>>& weights);
 // A 3-level int64 ragged (rows of lists of ids).
-RaggedTensor ragged_from_rows(const Rows3& rows);
+RaggedTensor ragged_from_nested_rows(const Rows3& rows);
 // Byte strings: values uint8, offsets {rows -> strings, strings -> bytes}.
 RaggedTensor byte_strings_from_rows(const std::vector<std::vector<std::string>>& rows);
 
