@@ -160,6 +160,10 @@ std::vector<std::vector<std::int64_t>> adversarial_sequences(bool is_signed) {
   sparse_outliers[300] = std::int64_t{1} << 45;
   sparse_outliers[511] = std::int64_t{1} << 33;
   sequences.push_back(sparse_outliers);
+  std::vector<std::int64_t> wide_patches(200);  // 9-bit values, 63-bit outliers
+  for (int i = 0; i < 200; ++i) wide_patches[i] = static_cast<std::int64_t>(rng() % 400);
+  wide_patches[17] = kMax - 5;
+  sequences.push_back(wide_patches);
   std::vector<std::int64_t> runs_and_literals;
   for (int block = 0; block < 300; ++block) {
     const int run = static_cast<int>(rng() % 14);

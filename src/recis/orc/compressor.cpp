@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include "recis/common/error.h"
+#include "recis/orc/decompressor.h"
 
 namespace recis::orc {
 namespace {
@@ -99,7 +100,7 @@ std::unique_ptr<Compressor> make_compressor(proto::CompressionKind kind) {
     case proto::LZ4: return std::make_unique<Lz4Compressor>();
     case proto::ZSTD: return std::make_unique<ZstdCompressor>();
     default:
-      throw ConfigError("the ORC writer cannot compress with " + compression_name(kind) +
+      throw ConfigError("the ORC writer cannot compress with " + std::string(compression_name(kind)) +
                         " (expected zlib, snappy, lz4 or zstd)");
   }
 }
@@ -115,19 +116,6 @@ proto::CompressionKind compression_from_name(std::string_view name) {
   if (lower == "zstd") return proto::ZSTD;
   throw ConfigError("unknown compression '" + std::string(name) +
                     "' (expected none, zlib, snappy, lz4 or zstd)");
-}
-
-std::string compression_name(proto::CompressionKind kind) {
-  switch (kind) {
-    case proto::NONE: return "none";
-    case proto::ZLIB: return "zlib";
-    case proto::SNAPPY: return "snappy";
-    case proto::LZO: return "lzo";
-    case proto::LZ4: return "lz4";
-    case proto::ZSTD: return "zstd";
-    case proto::BROTLI: return "brotli";
-  }
-  return "compression kind " + std::to_string(static_cast<int>(kind));
 }
 
 }  // namespace recis::orc

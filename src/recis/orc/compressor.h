@@ -27,8 +27,7 @@ class Compressor {
 std::unique_ptr<Compressor> make_compressor(proto::CompressionKind kind);
 
 // "none", "zlib", "snappy", "lz4", "zstd" (any case) to the enum; ConfigError otherwise.
+// (compression_name(), the other direction, lives in decompressor.h.)
 proto::CompressionKind compression_from_name(std::string_view name);
-// The lower-case name of `kind`.
-std::string compression_name(proto::CompressionKind kind);
 
 }  // namespace recis::orc

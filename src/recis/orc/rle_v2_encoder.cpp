@@ -230,6 +230,9 @@ bool RleV2Encoder::write_patched_base(int count, std::int64_t min, int reduced_b
   // scratch_ holds values - min. Values above `mask` keep their low bits in the data and their
   // high bits in a patch; gaps between patched indices above 255 take extra empty patches.
   const int patch_bits = closest_fixed_bits(reduced_bits_100 - reduced_bits_95);
+  // Rounding the patch width up can make value + patch exceed 64 bits; some readers reject
+  // that, so such blocks go out as DIRECT.
+  if (reduced_bits_95 + patch_bits > 64) return false;
   const std::uint64_t mask = (std::uint64_t{1} << reduced_bits_95) - 1;
   std::uint64_t gaps[kMaxPatches];
   std::uint64_t patches[kMaxPatches];
