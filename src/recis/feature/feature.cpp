@@ -17,7 +17,7 @@ Feature& Feature::add(Op op) {
 Feature& Feature::select(const std::string& column, std::optional<int> dim) {
   return add(SelectOp{column, dim});
 }
-Feature& Feature::select(const std::vector<std::string>& columns) {
+Feature& Feature::select_fields(const std::vector<std::string>& columns) {
   return add(SelectManyOp{columns});
 }
 Feature& Feature::hash(const std::string& kind) {

@@ -1,6 +1,6 @@
 // Feature: a named chain of ops, built in C++ with chained calls, e.g.
 //   Feature("c1").select("c1").hash("farm").mod(1000003)
-//   Feature("c1_x_c2").select({"c1", "c2"}).cross().mod(1000)
+//   Feature("c1_x_c2").select_fields({"c1", "c2"}).cross().mod(1000)
 // or read from TOML (feature_config.h). Each call checks its parameters at once (ConfigError
 // naming the feature and op); check_chain() checks the chain's shape (the engine calls it).
 // Thread-safety: a plain value; build it on one thread.
@@ -20,7 +20,8 @@ class Feature {
   explicit Feature(std::string name);
 
   Feature& select(const std::string& column, std::optional<int> dim = std::nullopt);
-  Feature& select(const std::vector<std::string>& columns);
+  // Several columns (the inputs of a cross).
+  Feature& select_fields(const std::vector<std::string>& columns);
   Feature& hash(const std::string& kind);
   Feature& mod(int64_t m);
   Feature& bucketize(std::vector<double> boundaries);

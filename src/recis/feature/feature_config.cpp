@@ -94,7 +94,7 @@ class OpTable {
 void add_op(Feature& feature, OpTable& table, const std::string& op) {
   if (op == "select") {
     if (table.has("columns")) {
-      feature.select(table.strings("columns"));
+      feature.select_fields(table.strings("columns"));
     } else {
       const std::string column = table.string("column");
       feature.select(column, table.has("dim") ? std::optional<int>(table.integer("dim"))

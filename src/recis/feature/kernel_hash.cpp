@@ -10,7 +10,7 @@ std::vector<FeatureValue> run_fused(const std::vector<OpCall<HashOp>>& calls, Th
   std::vector<int64_t> lengths;
   for (const auto& call : calls) {
     const std::string context = call_context(call);
-    const auto* strings = std::get_if<ragged::RaggedTensor>(&only_column(*call.input, context));
+    const auto* strings = std::get_if<ragged::RaggedTensor>(&only_column(call));
     if (!strings || !strings->is_byte_strings()) {
       throw ConfigError(context + ": needs byte strings (a RaggedTensor of uint8 values), got " +
                         (strings ? ragged::dtype_name(strings->values().scalar_type()) + " values"

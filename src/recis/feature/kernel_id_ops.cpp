@@ -60,7 +60,7 @@ std::vector<FeatureValue> run_fused(const std::vector<OpCall<MultiHashOp>>& call
   std::vector<std::vector<torch::Tensor>> outputs;
   std::vector<int64_t> lengths;
   for (const auto& call : calls) {
-    torch::Tensor values = flat_values(only_column(*call.input, call_context(call)));
+    torch::Tensor values = flat_values(only_column(call));
     int64_from_ids(call, values.scalar_type());
     outputs.emplace_back();
     for (std::size_t h = 0; h < call.op->num_buckets.size(); ++h) {

@@ -2,13 +2,6 @@
 
 namespace recis::feature {
 
-const ragged::Column& only_column(const FeatureValue& value, const std::string& context) {
-  if (value.size() != 1) {
-    throw ConfigError(context + ": takes one column, got " + std::to_string(value.size()));
-  }
-  return value.front();
-}
-
 torch::Tensor flat_values(const ragged::Column& column) {
   if (const auto* ragged = std::get_if<ragged::RaggedTensor>(&column)) return ragged->values();
   return std::get<torch::Tensor>(column).contiguous().reshape({-1});

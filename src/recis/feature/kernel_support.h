@@ -21,7 +21,14 @@ std::string call_context(const OpCall<OpT>& call) {
 }
 
 // The feature's one column (a cross's two-column input is not one).
-const ragged::Column& only_column(const FeatureValue& value, const std::string& context);
+template <class OpT>
+const ragged::Column& only_column(const OpCall<OpT>& call) {
+  if (call.input->size() != 1) {
+    throw ConfigError(call_context(call) + ": takes one column, got " +
+                      std::to_string(call.input->size()));
+  }
+  return call.input->front();
+}
 // Dense: the tensor flattened (contiguous); ragged: its values.
 torch::Tensor flat_values(const ragged::Column& column);
 // The column's shape (dense) or rows and weights (ragged) around `values`.
@@ -55,7 +62,7 @@ std::vector<FeatureValue> run_elementwise(const std::vector<OpCall<OpT>>& calls,
   std::vector<torch::Tensor> outputs;
   std::vector<int64_t> lengths;
   for (const auto& call : calls) {
-    const ragged::Column& column = only_column(*call.input, call_context(call));
+    const ragged::Column& column = only_column(call);
     torch::Tensor values = flat_values(column);
     outputs.push_back(torch::empty({values.numel()}, out_dtype(call, values.scalar_type())));
     lengths.push_back(values.numel());

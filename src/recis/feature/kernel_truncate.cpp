@@ -52,7 +52,7 @@ std::vector<FeatureValue> run_fused(const std::vector<OpCall<TruncateOp>>& calls
   for (std::size_t s = 0; s < calls.size(); ++s) {
     const auto& call = calls[s];
     const std::string context = call_context(call);
-    const auto* input = std::get_if<ragged::RaggedTensor>(&only_column(*call.input, context));
+    const auto* input = std::get_if<ragged::RaggedTensor>(&only_column(call));
     if (!input || input->is_byte_strings() || input->num_levels() != call.op->n_dims) {
       throw ConfigError(context + ": n_dims=" + std::to_string(call.op->n_dims) +
                         " needs a RaggedTensor of " + std::to_string(call.op->n_dims) +
