@@ -12,12 +12,15 @@ namespace {
 
 // How far ahead of the id being probed its group is prefetched, and then its id entry. Measured
 // with `recis bench idmap`: the group needs a memory round trip, the candidate one more.
-constexpr std::size_t kGroupAhead = 16;
-constexpr std::size_t kCandidateAhead = 8;
+constexpr std::size_t kGroupAhead = 32;
+constexpr std::size_t kCandidateAhead = 16;
 
-// Per-thread scratch reused across batches: hashes and ids' batch positions grouped by shard.
+// Per-thread scratch reused across batches: the batch's hashes, then ids, hashes and batch
+// positions regrouped by shard so that each shard's probes read them sequentially.
 struct BatchScratch {
   std::vector<uint64_t> hashes;
+  std::vector<int64_t> grouped_ids;
+  std::vector<uint64_t> grouped_hashes;
   std::vector<uint32_t> order;
   std::vector<uint32_t> shard_begin;
   std::vector<uint32_t> cursor;
@@ -83,9 +86,14 @@ std::size_t IdMap::run_batch(Op op, std::span<const int64_t> ids, std::span<int6
   for (std::size_t i = 0; i < n; ++i) ++scratch.shard_begin[shard_of(scratch.hashes[i]) + 1];
   for (std::size_t s = 0; s < shards; ++s) scratch.shard_begin[s + 1] += scratch.shard_begin[s];
   scratch.order.resize(n);
+  scratch.grouped_ids.resize(n);
+  scratch.grouped_hashes.resize(n);
   scratch.cursor.assign(scratch.shard_begin.begin(), scratch.shard_begin.end() - 1);
   for (std::size_t i = 0; i < n; ++i) {
-    scratch.order[scratch.cursor[shard_of(scratch.hashes[i])]++] = static_cast<uint32_t>(i);
+    const uint32_t j = scratch.cursor[shard_of(scratch.hashes[i])]++;
+    scratch.order[j] = static_cast<uint32_t>(i);
+    scratch.grouped_ids[j] = ids[i];
+    scratch.grouped_hashes[j] = scratch.hashes[i];
   }
 
   // Take free shards first and come back for the busy ones, so threads rarely wait on each other.
@@ -102,47 +110,47 @@ std::size_t IdMap::run_batch(Op op, std::span<const int64_t> ids, std::span<int6
       } else {
         lock.lock();
       }
-      count += run_shard(op, shards_[s], s, ids, rows, on_insert, scratch.hashes,
-                         std::span<const uint32_t>(scratch.order).subspan(begin, end - begin));
+      const std::size_t size = end - begin;
+      count += run_shard(op, shards_[s].map, s,
+                         {scratch.grouped_ids.data() + begin, size},
+                         {scratch.grouped_hashes.data() + begin, size},
+                         {scratch.order.data() + begin, size}, rows, on_insert);
       scratch.shard_done[s] = 1;
     }
   }
   return count;
 }
 
-std::size_t IdMap::run_shard(Op op, Shard& shard, std::size_t shard_index,
-                             std::span<const int64_t> ids, std::span<int64_t> rows,
-                             const InsertHook* on_insert, std::span<const uint64_t> hashes,
-                             std::span<const uint32_t> order) const {
-  IdMapShard& map = shard.map;
-  const std::size_t n = order.size();
-  for (std::size_t j = 0; j < std::min(n, kGroupAhead); ++j) map.prefetch_group(hashes[order[j]]);
-  for (std::size_t j = 0; j < std::min(n, kCandidateAhead); ++j) {
-    map.prefetch_candidate(hashes[order[j]]);
-  }
+std::size_t IdMap::run_shard(Op op, IdMapShard& map, std::size_t shard_index,
+                             std::span<const int64_t> ids, std::span<const uint64_t> hashes,
+                             std::span<const uint32_t> positions, std::span<int64_t> rows,
+                             const InsertHook* on_insert) const {
+  const std::size_t n = ids.size();
+  for (std::size_t j = 0; j < std::min(n, kGroupAhead); ++j) map.prefetch_group(hashes[j]);
+  for (std::size_t j = 0; j < std::min(n, kCandidateAhead); ++j) map.prefetch_candidate(hashes[j]);
 
   std::size_t count = 0;
   for (std::size_t j = 0; j < n; ++j) {
-    if (j + kGroupAhead < n) map.prefetch_group(hashes[order[j + kGroupAhead]]);
-    if (j + kCandidateAhead < n) map.prefetch_candidate(hashes[order[j + kCandidateAhead]]);
-    const uint32_t i = order[j];
+    if (j + kGroupAhead < n) map.prefetch_group(hashes[j + kGroupAhead]);
+    if (j + kCandidateAhead < n) map.prefetch_candidate(hashes[j + kCandidateAhead]);
     switch (op) {
       case Op::Find: {
-        const uint32_t local = map.find(ids[i], hashes[i]);
-        rows[i] = local == IdMapShard::kNoIndex ? kNoRow : row_of(shard_index, local);
+        const uint32_t local = map.find(ids[j], hashes[j]);
+        rows[positions[j]] = local == IdMapShard::kNoIndex ? kNoRow : row_of(shard_index, local);
         break;
       }
       case Op::FindOrInsert: {
-        const auto [local, inserted] = map.find_or_insert(ids[i], hashes[i]);
-        rows[i] = row_of(shard_index, local);
+        const auto [local, inserted] = map.find_or_insert(ids[j], hashes[j]);
+        const int64_t row = row_of(shard_index, local);
+        rows[positions[j]] = row;
         if (inserted) {
           ++count;
-          if (on_insert) (*on_insert)(i, rows[i]);
+          if (on_insert) (*on_insert)(positions[j], row);
         }
         break;
       }
       case Op::Erase:
-        count += map.erase(ids[i], hashes[i]) != IdMapShard::kNoIndex;
+        count += map.erase(ids[j], hashes[j]) != IdMapShard::kNoIndex;
         break;
     }
   }

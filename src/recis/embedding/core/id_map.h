@@ -68,9 +68,11 @@ class IdMap {
   // Runs `op` over the batch; returns the count of inserted (FindOrInsert) or erased (Erase) ids.
   std::size_t run_batch(Op op, std::span<const int64_t> ids, std::span<int64_t> rows,
                         const InsertHook* on_insert) const;
-  std::size_t run_shard(Op op, Shard& shard, std::size_t shard_index, std::span<const int64_t> ids,
-                        std::span<int64_t> rows, const InsertHook* on_insert,
-                        std::span<const uint64_t> hashes, std::span<const uint32_t> order) const;
+  // Runs `op` over one shard's part of the batch: its ids and hashes, and their batch positions.
+  std::size_t run_shard(Op op, IdMapShard& map, std::size_t shard_index,
+                        std::span<const int64_t> ids, std::span<const uint64_t> hashes,
+                        std::span<const uint32_t> positions, std::span<int64_t> rows,
+                        const InsertHook* on_insert) const;
   std::size_t shard_of(uint64_t hash) const {
     return shard_bits_ == 0 ? 0 : static_cast<std::size_t>(hash >> (64 - shard_bits_));
   }

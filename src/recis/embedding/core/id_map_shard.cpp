@@ -5,7 +5,6 @@
 #include <string>
 
 #include "recis/common/error.h"
-#include "recis/embedding/core/control_group.h"
 #include "recis/embedding/core/id_hash.h"
 
 namespace recis::embedding {
@@ -20,94 +19,57 @@ std::size_t max_filled(std::size_t capacity) { return capacity - capacity / 8; }
 
 IdMapShard::IdMapShard() { rehash(1); }
 
-void IdMapShard::prefetch_group(uint64_t hash) const {
-  const std::size_t base = first_group(hash) * kGroup;
-  __builtin_prefetch(&control_[base]);
-  __builtin_prefetch(&slots_[base]);
-}
-
-void IdMapShard::prefetch_candidate(uint64_t hash) const {
-  const std::size_t base = first_group(hash) * kGroup;
-  const uint32_t matches = ControlGroup(&control_[base]).match(tag_of(hash));
-  if (matches) __builtin_prefetch(&ids_[slots_[base + std::countr_zero(matches)]]);
-}
-
-std::size_t IdMapShard::find_position(int64_t id, uint64_t hash) const {
-  const uint8_t tag = tag_of(hash);
-  std::size_t group = first_group(hash);
-  for (std::size_t step = 1;; ++step) {
-    const std::size_t base = group * kGroup;
-    const ControlGroup control(&control_[base]);
-    for (uint32_t matches = control.match(tag); matches; matches &= matches - 1) {
-      const std::size_t position = base + std::countr_zero(matches);
-      if (ids_[slots_[position]] == id) return position;
-    }
-    if (control.match_empty()) return SIZE_MAX;
-    group = (group + step) & group_mask_;
-  }
-}
-
 std::size_t IdMapShard::find_free_position(uint64_t hash) const {
   std::size_t group = first_group(hash);
   for (std::size_t step = 1;; ++step) {
-    const std::size_t base = group * kGroup;
-    const uint32_t free = ControlGroup(&control_[base]).match_empty_or_deleted();
-    if (free) return base + std::countr_zero(free);
+    const uint32_t free = ControlGroup(groups_[group].control).match_empty_or_deleted();
+    if (free) return group * kGroup + std::countr_zero(free);
     group = (group + step) & group_mask_;
   }
 }
 
-uint32_t IdMapShard::find(int64_t id, uint64_t hash) const {
-  const std::size_t position = find_position(id, hash);
-  return position == SIZE_MAX ? kNoIndex : slots_[position];
-}
-
-std::pair<uint32_t, bool> IdMapShard::find_or_insert(int64_t id, uint64_t hash) {
-  const std::size_t found = find_position(id, hash);
-  if (found != SIZE_MAX) return {slots_[found], false};
-
+uint32_t IdMapShard::insert_absent(int64_t id, uint64_t hash) {
   std::size_t position = find_free_position(hash);
-  if (control_[position] == control::kEmpty && growth_left_ == 0) {
+  if (control_at(position) == control::kEmpty && growth_left_ == 0) {
     // Full of entries: double. Mostly tombstones: rebuild at the same size to reclaim them.
     const std::size_t groups = group_mask_ + 1;
     rehash(size_ + 1 > max_filled(capacity()) / 2 ? groups * 2 : groups);
     position = find_free_position(hash);
   }
   const uint32_t index = allocate_index(id);
-  if (control_[position] == control::kEmpty) --growth_left_;
-  control_[position] = tag_of(hash);
-  slots_[position] = index;
+  if (control_at(position) == control::kEmpty) --growth_left_;
+  control_at(position) = tag_of(hash);
+  slot_at(position) = index;
   ++size_;
-  return {index, true};
+  return index;
 }
 
 uint32_t IdMapShard::erase(int64_t id, uint64_t hash) {
   const std::size_t position = find_position(id, hash);
-  if (position == SIZE_MAX) return kNoIndex;
-  const uint32_t index = slots_[position];
+  if (position == kNoPosition) return kNoIndex;
+  const uint32_t index = slot_at(position);
   erase_at(position, false);
   return index;
 }
 
 void IdMapShard::erase_at(std::size_t position, bool retire) {
-  (retire ? retired_indices_ : free_indices_).push_back(slots_[position]);
+  (retire ? retired_indices_ : free_indices_).push_back(slot_at(position));
   --size_;
   // A probe only walks past a group that had no Empty slot when later ids were inserted, so a
   // group that still has an Empty slot ends every probe through it: the slot may become Empty.
-  const std::size_t base = position / kGroup * kGroup;
-  if (ControlGroup(&control_[base]).match_empty()) {
-    control_[position] = control::kEmpty;
+  if (ControlGroup(groups_[position / kGroup].control).match_empty()) {
+    control_at(position) = control::kEmpty;
     ++growth_left_;
   } else {
-    control_[position] = control::kDeleted;
+    control_at(position) = control::kDeleted;
   }
 }
 
 std::size_t IdMapShard::erase_if(FunctionRef<bool(int64_t id, uint32_t local)> pred, bool retire) {
   std::size_t erased = 0;
   for (std::size_t position = 0; position < capacity(); ++position) {
-    if (!control::is_full(control_[position])) continue;
-    const uint32_t index = slots_[position];
+    if (!control::is_full(control_at(position))) continue;
+    const uint32_t index = slot_at(position);
     if (pred(ids_[index], index)) {
       erase_at(position, retire);
       ++erased;
@@ -123,29 +85,30 @@ void IdMapShard::release_retired() {
 
 void IdMapShard::for_each(FunctionRef<void(int64_t id, uint32_t local)> fn) const {
   for (std::size_t position = 0; position < capacity(); ++position) {
-    if (control::is_full(control_[position])) fn(ids_[slots_[position]], slots_[position]);
+    if (control::is_full(control_at(position))) fn(ids_[slot_at(position)], slot_at(position));
   }
 }
 
 void IdMapShard::rehash(std::size_t new_groups) {
-  HugePageArray<uint8_t> old_control = std::move(control_);
-  HugePageArray<uint32_t> old_slots = std::move(slots_);
-  const std::size_t old_capacity = old_control.data() ? capacity() : 0;
+  HugePageArray<Group> old_groups = std::move(groups_);
+  const std::size_t old_group_count = old_groups.data() ? group_mask_ + 1 : 0;
 
-  const std::size_t new_capacity = new_groups * kGroup;
-  control_ = HugePageArray<uint8_t>(new_capacity);
-  slots_ = HugePageArray<uint32_t>(new_capacity);
-  std::memset(control_.data(), control::kEmpty, new_capacity);
+  groups_ = HugePageArray<Group>(new_groups);
+  for (std::size_t group = 0; group < new_groups; ++group) {
+    std::memset(groups_[group].control, control::kEmpty, kGroup);
+  }
   group_mask_ = new_groups - 1;
-  growth_left_ = max_filled(new_capacity) - size_;
+  growth_left_ = max_filled(capacity()) - size_;
 
-  for (std::size_t position = 0; position < old_capacity; ++position) {
-    if (!control::is_full(old_control[position])) continue;
-    const uint32_t index = old_slots[position];
-    const uint64_t hash = hash_id(ids_[index]);
-    const std::size_t target = find_free_position(hash);
-    control_[target] = tag_of(hash);
-    slots_[target] = index;
+  for (std::size_t group = 0; group < old_group_count; ++group) {
+    for (std::size_t slot = 0; slot < kGroup; ++slot) {
+      if (!control::is_full(old_groups[group].control[slot])) continue;
+      const uint32_t index = old_groups[group].slots[slot];
+      const uint64_t hash = hash_id(ids_[index]);
+      const std::size_t target = find_free_position(hash);
+      control_at(target) = tag_of(hash);
+      slot_at(target) = index;
+    }
   }
 }
 
@@ -167,7 +130,7 @@ uint32_t IdMapShard::allocate_index(int64_t id) {
 }
 
 std::size_t IdMapShard::memory_bytes() const {
-  return capacity() * (sizeof(uint8_t) + sizeof(uint32_t)) + std::size_t{next_index_} * sizeof(int64_t) +
+  return (group_mask_ + 1) * sizeof(Group) + std::size_t{next_index_} * sizeof(int64_t) +
          (free_indices_.capacity() + retired_indices_.capacity()) * sizeof(uint32_t);
 }
 

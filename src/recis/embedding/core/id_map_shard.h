@@ -3,7 +3,8 @@
 // tag of the id's hash); a probe compares a whole group's tags with one SSE2 instruction and walks
 // groups quadratically. A slot holds only a 4-byte local index; the id itself sits in a dense
 // array indexed by the local index (CPython's compact dict layout), so a map entry costs
-// 5 bytes / load factor + 8 bytes. Local indices are stable until erased; erased ones go on a
+// 5 bytes / load factor + 8 bytes. A group keeps its control bytes and slots together (80 bytes),
+// so a probe touches one page for the group and one for the id. Local indices are stable until erased; erased ones go on a
 // free list and are handed out again first; entries erased as "retired" keep their index out of
 // reuse until release_retired(), so a row number a concurrent reader still holds is not handed
 // to another id in the meantime.
@@ -11,11 +12,13 @@
 // Thread-safety: none.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <utility>
 #include <vector>
 
+#include "recis/embedding/core/control_group.h"
 #include "recis/embedding/core/function_ref.h"
 #include "recis/embedding/core/huge_page_array.h"
 
@@ -30,14 +33,29 @@ class IdMapShard {
   IdMapShard();
 
   // Brings the id's first probe group (control bytes and slots) toward the cache.
-  void prefetch_group(uint64_t hash) const;
+  void prefetch_group(uint64_t hash) const {
+    const Group* group = &groups_[first_group(hash)];
+    __builtin_prefetch(group);
+    __builtin_prefetch(reinterpret_cast<const char*>(group) + sizeof(Group) - 1);
+  }
   // With the group already cached: brings the id array entry of the first tag match toward the
   // cache, so the later probe's id comparison does not miss.
-  void prefetch_candidate(uint64_t hash) const;
+  void prefetch_candidate(uint64_t hash) const {
+    const Group& group = groups_[first_group(hash)];
+    const uint32_t matches = ControlGroup(group.control).match(tag_of(hash));
+    if (matches) __builtin_prefetch(&ids_[group.slots[std::countr_zero(matches)]]);
+  }
 
-  uint32_t find(int64_t id, uint64_t hash) const;
+  uint32_t find(int64_t id, uint64_t hash) const {
+    const std::size_t position = find_position(id, hash);
+    return position == kNoPosition ? kNoIndex : slot_at(position);
+  }
   // The id's local index and whether this call inserted it.
-  std::pair<uint32_t, bool> find_or_insert(int64_t id, uint64_t hash);
+  std::pair<uint32_t, bool> find_or_insert(int64_t id, uint64_t hash) {
+    const std::size_t found = find_position(id, hash);
+    if (found != kNoPosition) return {slot_at(found), false};
+    return {insert_absent(id, hash), true};
+  }
   // Frees the id's local index and returns it, or kNoIndex when absent.
   uint32_t erase(int64_t id, uint64_t hash);
   // Erases every entry for which pred(id, local) is true; returns how many. Their indices are
@@ -53,20 +71,48 @@ class IdMapShard {
   std::size_t memory_bytes() const;
 
  private:
-  std::size_t capacity() const { return group_mask_ * 16 + 16; }
+  struct Group {
+    uint8_t control[control::kGroupSize];
+    uint32_t slots[control::kGroupSize];
+  };
+  static_assert(sizeof(Group) == 80);
+
+  std::size_t capacity() const { return (group_mask_ + 1) * control::kGroupSize; }
+  // A slot position is group * 16 + index in the group.
+  uint8_t& control_at(std::size_t position) const {
+    return groups_[position / control::kGroupSize].control[position % control::kGroupSize];
+  }
+  uint32_t& slot_at(std::size_t position) const {
+    return groups_[position / control::kGroupSize].slots[position % control::kGroupSize];
+  }
   std::size_t first_group(uint64_t hash) const { return (hash >> 7) & group_mask_; }
   static uint8_t tag_of(uint64_t hash) { return static_cast<uint8_t>(hash & 0x7F); }
 
-  // Slot position of `id`, or SIZE_MAX.
-  std::size_t find_position(int64_t id, uint64_t hash) const;
+  static constexpr std::size_t kNoPosition = SIZE_MAX;
+  // Slot position of `id`, or kNoPosition.
+  std::size_t find_position(int64_t id, uint64_t hash) const {
+    const uint8_t tag = tag_of(hash);
+    std::size_t group = first_group(hash);
+    for (std::size_t step = 1;; ++step) {
+      const Group& candidates = groups_[group];
+      const ControlGroup control(candidates.control);
+      for (uint32_t matches = control.match(tag); matches; matches &= matches - 1) {
+        const int slot = std::countr_zero(matches);
+        if (ids_[candidates.slots[slot]] == id) return group * control::kGroupSize + slot;
+      }
+      if (control.match_empty()) return kNoPosition;
+      group = (group + step) & group_mask_;
+    }
+  }
   // First Empty or Deleted slot on the id's probe sequence.
   std::size_t find_free_position(uint64_t hash) const;
+  // Inserts an id known to be absent; returns its new local index.
+  uint32_t insert_absent(int64_t id, uint64_t hash);
   void erase_at(std::size_t position, bool retire);
   void rehash(std::size_t new_groups);
   uint32_t allocate_index(int64_t id);
 
-  HugePageArray<uint8_t> control_;
-  HugePageArray<uint32_t> slots_;
+  HugePageArray<Group> groups_;
   HugePageArray<int64_t> ids_;
   std::vector<uint32_t> free_indices_;
   std::vector<uint32_t> retired_indices_;
