@@ -107,7 +107,7 @@ void Engine::run_step(const Step& step, std::size_t op_index, ExecutionMode mode
   for (const Group& group : step) {
     std::visit(
         [&]<class OpT>(const OpT&) {
-          if constexpr (std::is_same_v<OpT, SelectOp> || std::is_same_v<OpT, SelectManyOp>) {
+          if constexpr (std::is_same_v<OpT, SelectOp> || std::is_same_v<OpT, SelectFieldsOp>) {
             throw Error("feature engine: select past the first op (check_chain missed it)");
           } else {
             std::vector<OpCall<OpT>> calls;
@@ -139,7 +139,7 @@ ragged::Batch Engine::run(const ragged::Batch& input, ExecutionMode mode) const 
     if (const auto* one = std::get_if<SelectOp>(&feature.ops().front())) {
       values[f].push_back(select_column(input, feature, one->column, one->dim));
     } else {
-      for (const auto& column : std::get<SelectManyOp>(feature.ops().front()).columns) {
+      for (const auto& column : std::get<SelectFieldsOp>(feature.ops().front()).columns) {
         values[f].push_back(select_column(input, feature, column, std::nullopt));
       }
     }

@@ -18,7 +18,7 @@ Feature& Feature::select(const std::string& column, std::optional<int> dim) {
   return add(SelectOp{column, dim});
 }
 Feature& Feature::select_fields(const std::vector<std::string>& columns) {
-  return add(SelectManyOp{columns});
+  return add(SelectFieldsOp{columns});
 }
 Feature& Feature::hash(const std::string& kind) {
   return add(HashOp{parse_hash_kind(kind, "feature '" + name_ + "' op hash")});
@@ -54,21 +54,21 @@ std::string Feature::signature() const {
 std::vector<std::string> Feature::input_columns() const {
   if (ops_.empty()) return {};
   if (const auto* one = std::get_if<SelectOp>(&ops_.front())) return {one->column};
-  if (const auto* many = std::get_if<SelectManyOp>(&ops_.front())) return many->columns;
+  if (const auto* many = std::get_if<SelectFieldsOp>(&ops_.front())) return many->columns;
   return {};
 }
 
 void Feature::check_chain() const {
   const std::string where = "feature '" + name_ + "'";
   if (ops_.empty()) throw ConfigError(where + " has no ops; it must start with select");
-  const bool many = std::holds_alternative<SelectManyOp>(ops_.front());
+  const bool many = std::holds_alternative<SelectFieldsOp>(ops_.front());
   if (!many && !std::holds_alternative<SelectOp>(ops_.front())) {
     throw ConfigError(where + " starts with " + op_name(ops_.front()) +
                       "; the first op must be select");
   }
   for (std::size_t i = 1; i < ops_.size(); ++i) {
     const Op& op = ops_[i];
-    if (std::holds_alternative<SelectOp>(op) || std::holds_alternative<SelectManyOp>(op)) {
+    if (std::holds_alternative<SelectOp>(op) || std::holds_alternative<SelectFieldsOp>(op)) {
       throw ConfigError(where + " op " + std::to_string(i) + " selects again; select only first");
     }
     const bool is_cross = std::holds_alternative<CrossOp>(op);
@@ -81,7 +81,7 @@ void Feature::check_chain() const {
     }
   }
   if (many) {
-    const auto& columns = std::get<SelectManyOp>(ops_.front()).columns;
+    const auto& columns = std::get<SelectFieldsOp>(ops_.front()).columns;
     if (ops_.size() < 2 || !std::holds_alternative<CrossOp>(ops_[1])) {
       throw ConfigError(where + " selects " + std::to_string(columns.size()) +
                         " columns; that select must be followed by cross");

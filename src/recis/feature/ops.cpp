@@ -59,7 +59,7 @@ bool is_prime(int64_t x) {
 std::string op_name(const Op& op) {
   return std::visit(Overloaded{
                         [](const SelectOp&) { return "select"; },
-                        [](const SelectManyOp&) { return "select"; },
+                        [](const SelectFieldsOp&) { return "select"; },
                         [](const HashOp&) { return "hash"; },
                         [](const ModOp&) { return "mod"; },
                         [](const BucketizeOp&) { return "bucketize"; },
@@ -81,7 +81,7 @@ std::string op_signature(const Op& op) {
           [](const SelectOp& o) {
             return "column=" + o.column + (o.dim ? ",dim=" + std::to_string(*o.dim) : "");
           },
-          [](const SelectManyOp& o) { return "columns=" + join(o.columns); },
+          [](const SelectFieldsOp& o) { return "columns=" + join(o.columns); },
           [](const HashOp& o) { return "kind=" + hash_kind_name(o.kind); },
           [](const ModOp& o) { return "m=" + std::to_string(o.m); },
           [](const BucketizeOp& o) { return "boundaries=" + join(o.boundaries); },
@@ -118,7 +118,7 @@ void validate_op(const Op& op, const std::string& feature) {
               fail("dim " + std::to_string(*o.dim) + " is not 1, 2 or 3");
             }
           },
-          [&](const SelectManyOp& o) {
+          [&](const SelectFieldsOp& o) {
             if (o.columns.size() < 2) fail("selecting several columns needs at least 2");
             for (const auto& column : o.columns) {
               if (column.empty()) fail("needs non-empty column names");

@@ -22,10 +22,11 @@ struct SelectOp {
   std::optional<int> dim;
 };
 // Several input columns, for a cross.
-struct SelectManyOp {
+struct SelectFieldsOp {
   std::vector<std::string> columns;
 };
-// Byte strings -> int64 (all 64 bits): one id per string; the bytes level is dropped.
+// Byte strings -> int64 (all 64 bits): one id per string; the bytes level is dropped (rows of one
+// string each, a single offsets level, give one id per row). Weights stay with their strings.
 struct HashOp {
   HashKind kind = HashKind::Farm;
 };
@@ -75,7 +76,7 @@ struct ClipOp {
   double hi = 0;
 };
 
-using Op = std::variant<SelectOp, SelectManyOp, HashOp, ModOp, BucketizeOp, CrossOp, TruncateOp,
+using Op = std::variant<SelectOp, SelectFieldsOp, HashOp, ModOp, BucketizeOp, CrossOp, TruncateOp,
                         MultiHashOp, Log1pOp, NormalizeOp, FillMissingOp, ClipOp>;
 
 // "select", "hash", "mod", "bucketize", "cross", "truncate", "multi_hash", "log1p", "normalize",
