@@ -137,9 +137,8 @@ int run_features_bench(const std::vector<std::string>& args) {
     const double single = time_mode(feature::ExecutionMode::PerFeature);
     std::printf("%9d %12lld %14.3f %16.3f %8.2fx\n", count, static_cast<long long>(work.values),
                 fused * 1e3, single * 1e3, single / fused);
-    per_count[std::to_string(count)] = {{"fused_ms", fused * 1e3},
-                                        {"per_feature_ms", single * 1e3},
-                                        {"speedup", single / fused}};
+    per_count[std::to_string(count)] = {
+        {"fused_ms", fused * 1e3}, {"per_feature_ms", single * 1e3}, {"speedup", single / fused}};
     fused_rate = 1.0 / fused;
     single_rate = 1.0 / single;
     last_count = count;

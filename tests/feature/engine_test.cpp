@@ -77,11 +77,13 @@ RandomSetup random_setup(uint64_t seed, int64_t rows) {
     const std::string ids = "ids" + std::to_string(i);
     const std::string text = "text" + std::to_string(i);
     f.push_back(Feature("mod_" + ids).select(ids).mod(1000 + i));
-    f.push_back(Feature("seq_" + ids).select(ids).truncate(1 + i, i % 2 ? "left" : "right").mod(97));
+    f.push_back(
+        Feature("seq_" + ids).select(ids).truncate(1 + i, i % 2 ? "left" : "right").mod(97));
     f.push_back(Feature("bucket_" + ids).select(ids).bucketize({-1e18, 0, 5, 1e18}));
     f.push_back(Feature("hash_" + text).select(text).hash(i % 2 ? "farm" : "murmur").mod(1 << 20));
     f.push_back(Feature("mh_" + ids).select(ids).mod(100000).multi_hash({10, 20, 30}));
-    f.push_back(Feature("cross_" + ids).select_fields({ids, "ids" + std::to_string((i + 1) % 8)}).cross());
+    f.push_back(
+        Feature("cross_" + ids).select_fields({ids, "ids" + std::to_string((i + 1) % 8)}).cross());
     f.push_back(Feature("cross_mod_" + ids)
                     .select_fields({ids, "ids" + std::to_string((i + 3) % 8)})
                     .cross()
@@ -90,10 +92,14 @@ RandomSetup random_setup(uint64_t seed, int64_t rows) {
   for (int i = 0; i < 4; ++i) {
     const std::string nested = "nested" + std::to_string(i);
     const std::string num = "num" + std::to_string(i);
-    f.push_back(Feature("trunc3_" + nested).select(nested).truncate(2 + i, i % 2 ? "left" : "right", false, 3));
-    f.push_back(Feature("trunc3m_" + nested).select(nested, 3).truncate(3, "left", false, 3).mod(11));
+    f.push_back(Feature("trunc3_" + nested)
+                    .select(nested)
+                    .truncate(2 + i, i % 2 ? "left" : "right", false, 3));
+    f.push_back(
+        Feature("trunc3m_" + nested).select(nested, 3).truncate(3, "left", false, 3).mod(11));
     f.push_back(Feature("fill_" + num).select(num).fill_missing(0).log1p().clip(-1, 2));
-    f.push_back(Feature("norm_" + num).select(num).fill_missing(1).normalize(0.5, 3).bucketize({-1, 0, 1}));
+    f.push_back(
+        Feature("norm_" + num).select(num).fill_missing(1).normalize(0.5, 3).bucketize({-1, 0, 1}));
     f.push_back(Feature("clip_" + num).select(num, 1).clip(-3, 3));
   }
   // An exact duplicate under another name.
@@ -157,15 +163,18 @@ TEST(Engine, RunErrorsNameFeatureOpAndColumn) {
   Batch batch;
   batch.set("price", torch::tensor({1.5f}));
   batch.set("ids", ragged::ragged_from_rows({{1}}));
-  auto message = config_error_of([&] { Engine({Feature("f").select("missing").mod(3)}, 1).run(batch); });
-  EXPECT_NE(message.find("feature 'f' op select: the batch has no column 'missing' (columns: price, ids)"),
+  auto message =
+      config_error_of([&] { Engine({Feature("f").select("missing").mod(3)}, 1).run(batch); });
+  EXPECT_NE(message.find(
+                "feature 'f' op select: the batch has no column 'missing' (columns: price, ids)"),
             std::string::npos)
       << message;
   message = config_error_of([&] { Engine({Feature("p").select("price").mod(3)}, 1).run(batch); });
   EXPECT_NE(message.find("feature 'p' op mod: needs integer id (int64/int32) values, got float32"),
             std::string::npos)
       << message;
-  message = config_error_of([&] { Engine({Feature("h").select("ids").hash("farm")}, 1).run(batch); });
+  message =
+      config_error_of([&] { Engine({Feature("h").select("ids").hash("farm")}, 1).run(batch); });
   EXPECT_NE(message.find("feature 'h' op hash: needs byte strings"), std::string::npos) << message;
   message = config_error_of([&] { Engine({Feature("d").select("ids", 3)}, 1).run(batch); });
   EXPECT_NE(message.find("feature 'd' op select: column 'ids' has rank 2, expected dim 3"),
@@ -174,7 +183,8 @@ TEST(Engine, RunErrorsNameFeatureOpAndColumn) {
   message = config_error_of(
       [&] { Engine({Feature("t").select("ids").truncate(2, "left", false, 3)}, 1).run(batch); });
   EXPECT_NE(message.find("feature 't' op truncate: n_dims=3"), std::string::npos) << message;
-  message = config_error_of([&] { Engine({Feature("l").select("ids").fill_missing(0)}, 1).run(batch); });
+  message =
+      config_error_of([&] { Engine({Feature("l").select("ids").fill_missing(0)}, 1).run(batch); });
   EXPECT_NE(message.find("feature 'l' op fill_missing"), std::string::npos) << message;
 }
 
@@ -204,8 +214,9 @@ TEST(Engine, DefinitionErrors) {
   EXPECT_NE(message.find("must be followed by cross"), std::string::npos) << message;
   message = config_error_of([] { Engine({Feature("f").select("a").multi_hash({3}).mod(2)}, 1); });
   EXPECT_NE(message.find("multi_hash must be the last op"), std::string::npos) << message;
-  message = config_error_of(
-      [] { Engine({Feature("f").select("a"), Feature("f").select("b")}, 1); });
+  message = config_error_of([] {
+    Engine({Feature("f").select("a"), Feature("f").select("b")}, 1);
+  });
   EXPECT_EQ(message, "feature 'f' is defined twice");
   message = config_error_of([] {
     Engine({Feature("f").select("a").multi_hash({3}), Feature("f_multi_hash_0").select("b")}, 1);
@@ -248,8 +259,13 @@ TEST(FeatureConfig, TomlMatchesTheSameFeaturesInCpp) {
       Feature("c1").select("c1").hash("farm").mod(1000003),
       Feature("seq").select("ids", 2).truncate(3, "right").mod(100),
       Feature("x").select_fields({"ids", "ids2"}).cross().multi_hash({10, 20}),
-      Feature("price").select("price").fill_missing(0).log1p().normalize(0.5, 2).clip(-1, 1.5).bucketize(
-          {-1, 0, 0.5, 1}),
+      Feature("price")
+          .select("price")
+          .fill_missing(0)
+          .log1p()
+          .normalize(0.5, 2)
+          .clip(-1, 1.5)
+          .bucketize({-1, 0, 0.5, 1}),
   };
   ASSERT_EQ(from_toml.size(), in_cpp.size());
   for (std::size_t i = 0; i < in_cpp.size(); ++i) {
@@ -272,17 +288,27 @@ TEST(FeatureConfig, ErrorsNameSourceFeatureAndOp) {
   auto error = [](const std::string& text) {
     return config_error_of([&] { features_from_toml(text, "f.toml"); });
   };
-  auto message = error("[[features]]\nname = \"a\"\nops = [{ op = \"select\", column = \"a\" }, { op = \"shuffle\" }]\n");
+  auto message = error(
+      "[[features]]\nname = \"a\"\nops = [{ op = \"select\", column = \"a\" }, { op = \"shuffle\" "
+      "}]\n");
   EXPECT_NE(message.find("f.toml: features[0]: feature 'a' op 1 (shuffle): unknown op 'shuffle'"),
             std::string::npos)
       << message;
-  message = error("[[features]]\nname = \"a\"\nops = [{ op = \"select\", column = \"a\" }, { op = \"mod\", modulus = 3 }]\n");
+  message = error(
+      "[[features]]\nname = \"a\"\nops = [{ op = \"select\", column = \"a\" }, { op = \"mod\", "
+      "modulus = 3 }]\n");
   EXPECT_NE(message.find("feature 'a' op 1 (mod): missing 'm'"), std::string::npos) << message;
-  message = error("[[features]]\nname = \"a\"\nops = [{ op = \"select\", column = \"a\" }, { op = \"mod\", m = 3, n = 4 }]\n");
+  message = error(
+      "[[features]]\nname = \"a\"\nops = [{ op = \"select\", column = \"a\" }, { op = \"mod\", m = "
+      "3, n = 4 }]\n");
   EXPECT_NE(message.find("unknown key 'n'"), std::string::npos) << message;
-  message = error("[[features]]\nname = \"a\"\nops = [{ op = \"select\", column = \"a\" }, { op = \"mod\", m = \"3\" }]\n");
+  message = error(
+      "[[features]]\nname = \"a\"\nops = [{ op = \"select\", column = \"a\" }, { op = \"mod\", m = "
+      "\"3\" }]\n");
   EXPECT_NE(message.find("'m' must be an integer"), std::string::npos) << message;
-  message = error("[[features]]\nname = \"a\"\nops = [{ op = \"select\", column = \"a\" }, { op = \"mod\", m = -3 }]\n");
+  message = error(
+      "[[features]]\nname = \"a\"\nops = [{ op = \"select\", column = \"a\" }, { op = \"mod\", m = "
+      "-3 }]\n");
   EXPECT_NE(message.find("f.toml: features[0]: feature 'a' op mod: m must be positive, got -3"),
             std::string::npos)
       << message;

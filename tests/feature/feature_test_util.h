@@ -31,22 +31,27 @@ inline const ragged::RaggedTensor& as_ragged(const ragged::Column& column) {
 inline ::testing::AssertionResult columns_equal(const ragged::Column& a, const ragged::Column& b) {
   auto same = [](const torch::Tensor& x, const torch::Tensor& y) {
     if (x.scalar_type() != y.scalar_type() || !x.sizes().equals(y.sizes())) return false;
-    if (x.is_floating_point()) return torch::equal(torch::nan_to_num(x, 12345.0), torch::nan_to_num(y, 12345.0));
+    if (x.is_floating_point())
+      return torch::equal(torch::nan_to_num(x, 12345.0), torch::nan_to_num(y, 12345.0));
     return torch::equal(x, y);
   };
   if (a.index() != b.index()) return ::testing::AssertionFailure() << "dense vs ragged";
   if (const auto* x = std::get_if<torch::Tensor>(&a)) {
-    if (!same(*x, std::get<torch::Tensor>(b))) return ::testing::AssertionFailure() << "dense values differ";
+    if (!same(*x, std::get<torch::Tensor>(b)))
+      return ::testing::AssertionFailure() << "dense values differ";
     return ::testing::AssertionSuccess();
   }
   const auto& x = std::get<ragged::RaggedTensor>(a);
   const auto& y = std::get<ragged::RaggedTensor>(b);
   if (!same(x.values(), y.values())) return ::testing::AssertionFailure() << "values differ";
-  if (x.offsets().size() != y.offsets().size()) return ::testing::AssertionFailure() << "levels differ";
+  if (x.offsets().size() != y.offsets().size())
+    return ::testing::AssertionFailure() << "levels differ";
   for (std::size_t i = 0; i < x.offsets().size(); ++i) {
-    if (!same(x.offsets()[i], y.offsets()[i])) return ::testing::AssertionFailure() << "offsets differ";
+    if (!same(x.offsets()[i], y.offsets()[i]))
+      return ::testing::AssertionFailure() << "offsets differ";
   }
-  if (x.has_weights() != y.has_weights()) return ::testing::AssertionFailure() << "weights presence";
+  if (x.has_weights() != y.has_weights())
+    return ::testing::AssertionFailure() << "weights presence";
   if (x.has_weights() && !same(*x.weights(), *y.weights())) {
     return ::testing::AssertionFailure() << "weights differ";
   }

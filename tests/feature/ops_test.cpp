@@ -13,13 +13,13 @@ namespace recis::feature {
 namespace {
 
 using ragged::Batch;
-using ragged::RaggedTensor;
-using ragged::Rows2;
-using ragged::Rows3;
 using ragged::byte_strings_from_rows;
 using ragged::ragged_from_nested_rows;
 using ragged::ragged_from_rows;
+using ragged::RaggedTensor;
+using ragged::Rows2;
 using ragged::rows2_of;
+using ragged::Rows3;
 using ragged::rows3_of;
 using testing::as_ragged;
 using testing::config_error_of;
@@ -58,8 +58,8 @@ TEST(CrossOp, RecisGolden) {
   batch.set("x", ragged_from_rows({{1001}, {1002}, {1003}}));
   batch.set("y", ragged_from_rows({{1}, {2}, {3}}));
   const auto out = run_one(Feature("c").select_fields({"x", "y"}).cross(), batch);
-  EXPECT_EQ(rows2_of(as_ragged(out)), (Rows2{{-7808879811642834040}, {-4967483181219983279},
-                                              {1752425377096056168}}));
+  EXPECT_EQ(rows2_of(as_ragged(out)),
+            (Rows2{{-7808879811642834040}, {-4967483181219983279}, {1752425377096056168}}));
   Batch small;
   small.set("x", ragged_from_rows({{1}, {2}, {3}}));
   small.set("y", ragged_from_rows({{1}, {2}, {3}}));
@@ -121,7 +121,8 @@ TEST(MultiHashOp, MatchesFormulaOnRandomIds) {
 
 TEST(HashOp, FarmAndMurmurPerString) {
   const auto strings = byte_strings_from_rows({{"apple", ""}, {}, {"pear"}});
-  const auto farm = as_ragged(run_one(Feature("h").select("s").hash("farm"), batch_of("s", strings)));
+  const auto farm =
+      as_ragged(run_one(Feature("h").select("s").hash("farm"), batch_of("s", strings)));
   EXPECT_EQ(farm.num_levels(), 2);
   EXPECT_EQ(rows2_of(farm),
             (Rows2{{int64_t(farm_fingerprint64("apple")), int64_t(farm_fingerprint64(""))},
@@ -132,14 +133,15 @@ TEST(HashOp, FarmAndMurmurPerString) {
   EXPECT_EQ(rows2_of(murmur)[2], (std::vector<int64_t>{int64_t(murmur_hash64a("pear"))}));
   // One string per row (a single offsets level): one id per row.
   const RaggedTensor single(strings.values(), {strings.offsets()[1]});
-  const auto per_row = as_ragged(run_one(Feature("h").select("s").hash("farm"), batch_of("s", single)));
+  const auto per_row =
+      as_ragged(run_one(Feature("h").select("s").hash("farm"), batch_of("s", single)));
   EXPECT_EQ(rows2_of(per_row)[0], (std::vector<int64_t>{int64_t(farm_fingerprint64("apple"))}));
 }
 
 TEST(BucketizeOp, CountsBoundariesAtOrBelow) {
-  const auto out = run_one(Feature("b").select("age").bucketize({18, 25, 35, 45, 55, 65}),
-                           batch_of("age", torch::tensor({20.f, 30.f, 40.f, 50.f, 60.f, 18.f,
-                                                          10.f, 65.f, 100.f})));
+  const auto out = run_one(
+      Feature("b").select("age").bucketize({18, 25, 35, 45, 55, 65}),
+      batch_of("age", torch::tensor({20.f, 30.f, 40.f, 50.f, 60.f, 18.f, 10.f, 65.f, 100.f})));
   EXPECT_EQ(int64s(std::get<torch::Tensor>(out)),
             (std::vector<int64_t>{1, 2, 3, 4, 5, 1, 0, 6, 6}));
   const auto ints = run_one(Feature("b").select("n").bucketize({0, 10}),
@@ -148,13 +150,15 @@ TEST(BucketizeOp, CountsBoundariesAtOrBelow) {
 }
 
 TEST(TruncateOp, TwoLevelsLeftKeepsTheLast) {
-  const auto input = ragged_from_rows({{1, 2, 3, 4}, {5}, {}, {6, 7, 8}},
-                                      {{1, 2, 3, 4}, {5}, {}, {6, 7, 8}});
-  const auto left = as_ragged(run_one(Feature("t").select("s").truncate(2, "left"), batch_of("s", input)));
+  const auto input =
+      ragged_from_rows({{1, 2, 3, 4}, {5}, {}, {6, 7, 8}}, {{1, 2, 3, 4}, {5}, {}, {6, 7, 8}});
+  const auto left =
+      as_ragged(run_one(Feature("t").select("s").truncate(2, "left"), batch_of("s", input)));
   EXPECT_EQ(rows2_of(left), (Rows2{{3, 4}, {5}, {}, {7, 8}}));
   EXPECT_EQ(ragged::weight_rows_of(left),
             (std::vector<std::vector<float>>{{3, 4}, {5}, {}, {7, 8}}));
-  const auto right = as_ragged(run_one(Feature("t").select("s").truncate(2, "right"), batch_of("s", input)));
+  const auto right =
+      as_ragged(run_one(Feature("t").select("s").truncate(2, "right"), batch_of("s", input)));
   EXPECT_EQ(rows2_of(right), (Rows2{{1, 2}, {5}, {}, {6, 7}}));
 }
 
@@ -180,7 +184,8 @@ TEST(TruncateOp, CheckLengthRejectsLongRows) {
 TEST(NumericOps, Log1pNormalizeFillClip) {
   const float nan = std::numeric_limits<float>::quiet_NaN();
   const auto x = torch::tensor({0.f, 1.f, nan, 9.f});
-  const auto filled = std::get<torch::Tensor>(run_one(Feature("n").select("x").fill_missing(-1), batch_of("x", x)));
+  const auto filled =
+      std::get<torch::Tensor>(run_one(Feature("n").select("x").fill_missing(-1), batch_of("x", x)));
   EXPECT_TRUE(torch::equal(filled, torch::tensor({0.f, 1.f, -1.f, 9.f})));
   const auto logged = std::get<torch::Tensor>(
       run_one(Feature("n").select("x").fill_missing(0).log1p(), batch_of("x", x)));
@@ -188,22 +193,23 @@ TEST(NumericOps, Log1pNormalizeFillClip) {
   const auto normalized = std::get<torch::Tensor>(
       run_one(Feature("n").select("x").normalize(1, 2), batch_of("x", torch::tensor({1.0, 5.0}))));
   EXPECT_TRUE(torch::equal(normalized, torch::tensor({0.0, 2.0})));
-  const auto counts = std::get<torch::Tensor>(
-      run_one(Feature("n").select("x").log1p(), batch_of("x", torch::tensor({int64_t(0), int64_t(3)}))));
+  const auto counts = std::get<torch::Tensor>(run_one(
+      Feature("n").select("x").log1p(), batch_of("x", torch::tensor({int64_t(0), int64_t(3)}))));
   EXPECT_EQ(counts.scalar_type(), torch::kFloat32);
   EXPECT_FLOAT_EQ(counts[1].item<float>(), std::log1p(3.0f));
   const auto clipped = std::get<torch::Tensor>(
       run_one(Feature("n").select("x").clip(0.5, 7.5),
               batch_of("x", torch::tensor({int64_t(-4), int64_t(3), int64_t(10)}))));
   EXPECT_TRUE(torch::equal(clipped, torch::tensor({int64_t(1), int64_t(3), int64_t(7)})));
-  const auto clipped_f = std::get<torch::Tensor>(
-      run_one(Feature("n").select("x").clip(0, 5), batch_of("x", x)));
+  const auto clipped_f =
+      std::get<torch::Tensor>(run_one(Feature("n").select("x").clip(0, 5), batch_of("x", x)));
   EXPECT_TRUE(torch::equal(torch::nan_to_num(clipped_f, -7), torch::tensor({0.f, 1.f, -7.f, 5.f})));
 }
 
 TEST(NumericOps, KeepTheShapeOfDenseColumns) {
   const auto x = torch::arange(6, torch::kFloat32).reshape({3, 2});
-  const auto out = std::get<torch::Tensor>(run_one(Feature("n").select("x").normalize(0, 2), batch_of("x", x)));
+  const auto out =
+      std::get<torch::Tensor>(run_one(Feature("n").select("x").normalize(0, 2), batch_of("x", x)));
   EXPECT_TRUE(torch::equal(out, x / 2));
 }
 

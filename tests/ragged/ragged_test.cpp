@@ -9,9 +9,7 @@
 namespace recis::ragged {
 namespace {
 
-torch::Tensor i64(std::vector<int64_t> data) {
-  return torch::tensor(data, torch::kInt64);
-}
+torch::Tensor i64(std::vector<int64_t> data) { return torch::tensor(data, torch::kInt64); }
 
 template <class Fn>
 std::string error_of(Fn&& fn) {
@@ -62,34 +60,41 @@ TEST(RaggedTensor, ByteStringsWeighOneEntryPerString) {
   EXPECT_TRUE(torch::equal(strings.offsets()[1], i64({0, 2, 2, 5})));
   const auto weights = torch::tensor({1.0f, 2.0f, 3.0f});
   EXPECT_EQ(RaggedTensor(strings.values(), strings.offsets(), weights).element_count(), 3);
-  EXPECT_NE(error_of([&] {
-              RaggedTensor(strings.values(), strings.offsets(), torch::ones({5}));
-            }),
+  EXPECT_NE(error_of([&] { RaggedTensor(strings.values(), strings.offsets(), torch::ones({5})); }),
             "<no error>");
 }
 
 TEST(RaggedTensor, RejectsBrokenInvariants) {
   EXPECT_NE(error_of([] { RaggedTensor(i64({1}), {}); }).find("at least one offsets"),
             std::string::npos);
-  EXPECT_NE(error_of([] { RaggedTensor(i64({1, 2}), {i64({1, 2})}); }).find("starts at 1"),
+  EXPECT_NE(error_of([] {
+              RaggedTensor(i64({1, 2}), {i64({1, 2})});
+            }).find("starts at 1"),
             std::string::npos);
-  EXPECT_NE(error_of([] { RaggedTensor(i64({1, 2}), {i64({0, 2, 1, 2})}); }).find("decreases"),
+  EXPECT_NE(error_of([] {
+              RaggedTensor(i64({1, 2}), {i64({0, 2, 1, 2})});
+            }).find("decreases"),
             std::string::npos);
-  EXPECT_NE(error_of([] { RaggedTensor(i64({1, 2}), {i64({0, 1})}); })
-                .find("ends at 1 but values has 2"),
+  EXPECT_NE(error_of([] {
+              RaggedTensor(i64({1, 2}), {i64({0, 1})});
+            }).find("ends at 1 but values has 2"),
             std::string::npos);
-  EXPECT_NE(error_of([] { RaggedTensor(i64({1, 2}), {i64({0, 1, 2}), i64({0, 2})}); })
-                .find("offsets[0] ends at 2 but offsets[1] has 1"),
+  EXPECT_NE(error_of([] {
+              RaggedTensor(i64({1, 2}), {i64({0, 1, 2}), i64({0, 2})});
+            }).find("offsets[0] ends at 2 but offsets[1] has 1"),
             std::string::npos);
   EXPECT_NE(error_of([] {
               RaggedTensor(i64({1}), {torch::tensor({0, 1}, torch::kInt32)});
             }).find("int64"),
             std::string::npos);
-  EXPECT_NE(error_of([] { RaggedTensor(torch::zeros({2, 2}), {i64({0, 2})}); }).find("1-D"),
+  EXPECT_NE(error_of([] {
+              RaggedTensor(torch::zeros({2, 2}), {i64({0, 2})});
+            }).find("1-D"),
             std::string::npos);
   EXPECT_NE(error_of([] { RaggedTensor(i64({1}), {i64({})}); }).find("empty"), std::string::npos);
-  EXPECT_NE(error_of([] { RaggedTensor(i64({1, 2}), {i64({0, 2})}, torch::ones({3})); })
-                .find("3 weights for 2 values"),
+  EXPECT_NE(error_of([] {
+              RaggedTensor(i64({1, 2}), {i64({0, 2})}, torch::ones({3}));
+            }).find("3 weights for 2 values"),
             std::string::npos);
   EXPECT_NE(error_of([] {
               RaggedTensor(i64({1}), {i64({0, 1})}, torch::ones({1}, torch::kFloat64));

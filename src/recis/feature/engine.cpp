@@ -31,8 +31,8 @@ ragged::Column select_column(const ragged::Batch& batch, const Feature& feature,
   if (!batch.contains(name)) {
     std::string present;
     for (const auto& column : batch.names()) present += (present.empty() ? "" : ", ") + column;
-    throw ConfigError(context + ": the batch has no column '" + name + "' (columns: " +
-                      (present.empty() ? "none" : present) + ")");
+    throw ConfigError(context + ": the batch has no column '" + name +
+                      "' (columns: " + (present.empty() ? "none" : present) + ")");
   }
   const ragged::Column& column = batch.at(name);
   if (dim) {
@@ -81,15 +81,15 @@ Engine::Engine(std::vector<Feature> features, std::size_t threads)
       const auto& ops = computed_[f]->ops();
       if (op >= ops.size()) continue;
       const std::size_t kind = ops[op].index();
-      auto group = std::find_if(step.begin(), step.end(),
-                                [kind](const Group& g) { return g.kind == kind; });
+      auto group =
+          std::find_if(step.begin(), step.end(), [kind](const Group& g) { return g.kind == kind; });
       if (group == step.end()) group = step.insert(step.end(), Group{kind, {}});
       group->features.push_back(f);
     }
     steps_.push_back(std::move(step));
   }
-  pool_ = std::make_unique<ThreadPool>(std::max<std::size_t>(
-      1, (threads ? threads : configured_threads())) - 1);
+  pool_ = std::make_unique<ThreadPool>(
+      std::max<std::size_t>(1, (threads ? threads : configured_threads())) - 1);
 }
 
 Engine::~Engine() = default;
@@ -156,9 +156,8 @@ ragged::Batch Engine::run(const ragged::Batch& input, ExecutionMode mode) const 
     const FeatureValue& value = values[computed_index_[i]];
     const auto names = output_names_of(features_[i]);
     if (names.size() != value.size()) {
-      throw Error("feature '" + features_[i].name() + "' computed " +
-                  std::to_string(value.size()) + " columns for " +
-                  std::to_string(names.size()) + " outputs");
+      throw Error("feature '" + features_[i].name() + "' computed " + std::to_string(value.size()) +
+                  " columns for " + std::to_string(names.size()) + " outputs");
     }
     for (std::size_t c = 0; c < names.size(); ++c) output.set(names[c], value[c]);
   }

@@ -23,7 +23,8 @@ namespace recis::feature {
 
 enum class ExecutionMode {
   Fused,       // one kernel call per op kind per step (the default)
-  PerFeature,  // one kernel call per feature and op: the baseline fused execution is checked against
+  PerFeature,  // one kernel call per feature and op: the baseline fused execution is checked
+               // against
 };
 
 class Engine {
@@ -56,8 +57,8 @@ class Engine {
   std::vector<Feature> features_;
   std::vector<std::size_t> computed_index_;  // per feature: its index in computed_
   std::vector<const Feature*> computed_;
-  std::vector<Step> steps_;                  // steps_[k - 1] runs op k (op 0 selects)
-  std::vector<std::string> used_columns_;    // sorted
+  std::vector<Step> steps_;                // steps_[k - 1] runs op k (op 0 selects)
+  std::vector<std::string> used_columns_;  // sorted
   std::unique_ptr<ThreadPool> pool_;
 };
 

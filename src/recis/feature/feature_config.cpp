@@ -15,9 +15,12 @@ namespace {
 // key was left unread (a typo).
 class OpTable {
  public:
-  OpTable(const toml::table& table, std::string context) : table_(table), context_(std::move(context)) {}
+  OpTable(const toml::table& table, std::string context)
+      : table_(table), context_(std::move(context)) {}
 
-  [[noreturn]] void fail(const std::string& what) const { throw ConfigError(context_ + ": " + what); }
+  [[noreturn]] void fail(const std::string& what) const {
+    throw ConfigError(context_ + ": " + what);
+  }
 
   bool has(const std::string& key) const { return table_.contains(key); }
 
@@ -97,8 +100,8 @@ void add_op(Feature& feature, OpTable& table, const std::string& op) {
       feature.select_fields(table.strings("columns"));
     } else {
       const std::string column = table.string("column");
-      feature.select(column, table.has("dim") ? std::optional<int>(table.integer("dim"))
-                                              : std::nullopt);
+      feature.select(column,
+                     table.has("dim") ? std::optional<int>(table.integer("dim")) : std::nullopt);
     }
   } else if (op == "hash") {
     feature.hash(table.string("kind"));
@@ -149,7 +152,8 @@ Feature read_feature(const toml::table& table, const std::string& where) {
     const std::string op_where = "feature '" + *name + "' op " + std::to_string(i);
     const toml::table* op_table = (*ops)[i].as_table();
     if (!op_table) {
-      throw ConfigError(where + ": " + op_where + ": must be a table like { op = \"mod\", m = 10 }");
+      throw ConfigError(where + ": " + op_where +
+                        ": must be a table like { op = \"mod\", m = 10 }");
     }
     const auto op = (*op_table)["op"].value<std::string>();
     if (!op) throw ConfigError(where + ": " + op_where + ": needs op = \"...\"");

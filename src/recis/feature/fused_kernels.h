@@ -32,8 +32,7 @@ std::vector<FeatureValue> run_fused(const std::vector<OpCall<ModOp>>& calls, Thr
 std::vector<FeatureValue> run_fused(const std::vector<OpCall<BucketizeOp>>& calls,
                                     ThreadPool& pool);
 std::vector<FeatureValue> run_fused(const std::vector<OpCall<CrossOp>>& calls, ThreadPool& pool);
-std::vector<FeatureValue> run_fused(const std::vector<OpCall<TruncateOp>>& calls,
-                                    ThreadPool& pool);
+std::vector<FeatureValue> run_fused(const std::vector<OpCall<TruncateOp>>& calls, ThreadPool& pool);
 std::vector<FeatureValue> run_fused(const std::vector<OpCall<MultiHashOp>>& calls,
                                     ThreadPool& pool);
 std::vector<FeatureValue> run_fused(const std::vector<OpCall<Log1pOp>>& calls, ThreadPool& pool);

@@ -24,7 +24,7 @@ constexpr int64_t kMaxCrossOutputs = int64_t(1) << 31;
 struct CrossSide {
   const int64_t* offsets = nullptr;
   const int64_t* ids = nullptr;
-  const float* weights = nullptr;  // null: every weight is 1
+  const float* weights = nullptr;   // null: every weight is 1
   std::vector<int64_t> unique_ids;  // row r's unique ids at offsets[r], count in unique_count[r]
   std::vector<float> unique_weights;
   std::vector<int64_t> unique_count;
@@ -91,11 +91,15 @@ std::vector<FeatureValue> run_fused(const std::vector<OpCall<CrossOp>>& calls, T
   for (const auto& call : calls) {
     const std::string context = call_context(call);
     if (call.input->size() != 2) {
-      throw ConfigError(context + ": crosses 2 columns, got " +
-                        std::to_string(call.input->size()));
+      throw ConfigError(context + ": crosses 2 columns, got " + std::to_string(call.input->size()));
     }
     CrossJob job{cross_input((*call.input)[0], context, "x"),
-                 cross_input((*call.input)[1], context, "y"), {}, {}, {}, {}, {}};
+                 cross_input((*call.input)[1], context, "y"),
+                 {},
+                 {},
+                 {},
+                 {},
+                 {}};
     if (job.x.batch_size() != job.y.batch_size()) {
       throw ConfigError(context + ": x has " + std::to_string(job.x.batch_size()) +
                         " rows but y has " + std::to_string(job.y.batch_size()));
@@ -108,14 +112,14 @@ std::vector<FeatureValue> run_fused(const std::vector<OpCall<CrossOp>>& calls, T
     bind_side(job.sy, job.y);
   }
 
-  parallel_over_segments(pool, rows, kDefaultGrain / 8, [&](std::size_t s, int64_t begin,
-                                                            int64_t end) {
-    std::vector<std::pair<int64_t, float>> scratch;
-    for (int64_t r = begin; r < end; ++r) {
-      dedup_row(jobs[s].sx, r, scratch);
-      dedup_row(jobs[s].sy, r, scratch);
-    }
-  });
+  parallel_over_segments(pool, rows, kDefaultGrain / 8,
+                         [&](std::size_t s, int64_t begin, int64_t end) {
+                           std::vector<std::pair<int64_t, float>> scratch;
+                           for (int64_t r = begin; r < end; ++r) {
+                             dedup_row(jobs[s].sx, r, scratch);
+                             dedup_row(jobs[s].sy, r, scratch);
+                           }
+                         });
 
   for (std::size_t s = 0; s < jobs.size(); ++s) {
     CrossJob& job = jobs[s];
@@ -139,27 +143,27 @@ std::vector<FeatureValue> run_fused(const std::vector<OpCall<CrossOp>>& calls, T
     }
   }
 
-  parallel_over_segments(pool, rows, kDefaultGrain / 8, [&](std::size_t s, int64_t begin,
-                                                            int64_t end) {
-    CrossJob& job = jobs[s];
-    const int64_t* offsets = job.out_offsets.data_ptr<int64_t>();
-    int64_t* out_ids = job.out_ids.data_ptr<int64_t>();
-    float* out_weights = job.out_weights ? job.out_weights->data_ptr<float>() : nullptr;
-    for (int64_t r = begin; r < end; ++r) {
-      int64_t out = offsets[r];
-      const int64_t x0 = job.sx.offsets[r];
-      const int64_t y0 = job.sy.offsets[r];
-      for (int64_t i = 0; i < job.sx.unique_count[r]; ++i) {
-        for (int64_t j = 0; j < job.sy.unique_count[r]; ++j, ++out) {
-          int64_t pair[2] = {job.sx.unique_ids[x0 + i], job.sy.unique_ids[y0 + j]};
-          out_ids[out] = static_cast<int64_t>(murmur_hash64a(pair, sizeof(pair)));
-          if (out_weights) {
-            out_weights[out] = job.sx.unique_weights[x0 + i] * job.sy.unique_weights[y0 + j];
+  parallel_over_segments(
+      pool, rows, kDefaultGrain / 8, [&](std::size_t s, int64_t begin, int64_t end) {
+        CrossJob& job = jobs[s];
+        const int64_t* offsets = job.out_offsets.data_ptr<int64_t>();
+        int64_t* out_ids = job.out_ids.data_ptr<int64_t>();
+        float* out_weights = job.out_weights ? job.out_weights->data_ptr<float>() : nullptr;
+        for (int64_t r = begin; r < end; ++r) {
+          int64_t out = offsets[r];
+          const int64_t x0 = job.sx.offsets[r];
+          const int64_t y0 = job.sy.offsets[r];
+          for (int64_t i = 0; i < job.sx.unique_count[r]; ++i) {
+            for (int64_t j = 0; j < job.sy.unique_count[r]; ++j, ++out) {
+              int64_t pair[2] = {job.sx.unique_ids[x0 + i], job.sy.unique_ids[y0 + j]};
+              out_ids[out] = static_cast<int64_t>(murmur_hash64a(pair, sizeof(pair)));
+              if (out_weights) {
+                out_weights[out] = job.sx.unique_weights[x0 + i] * job.sy.unique_weights[y0 + j];
+              }
+            }
           }
         }
-      }
-    }
-  });
+      });
 
   std::vector<FeatureValue> results;
   results.reserve(jobs.size());

@@ -21,19 +21,19 @@ std::vector<FeatureValue> run_fused(const std::vector<OpCall<HashOp>>& calls, Th
     outputs.push_back(torch::empty({count}, torch::kInt64));
     lengths.push_back(count);
   }
-  parallel_over_segments(pool, lengths, kDefaultGrain, [&](std::size_t s, int64_t begin,
-                                                           int64_t end) {
-    const auto* bytes = inputs[s]->values().data_ptr<uint8_t>();
-    const int64_t* bounds = inputs[s]->offsets().back().data_ptr<int64_t>();
-    int64_t* dst = outputs[s].data_ptr<int64_t>();
-    const bool farm = calls[s].op->kind == HashKind::Farm;
-    for (int64_t i = begin; i < end; ++i) {
-      const auto size = static_cast<std::size_t>(bounds[i + 1] - bounds[i]);
-      const uint64_t h = farm ? farm_fingerprint64(bytes + bounds[i], size)
-                              : murmur_hash64a(bytes + bounds[i], size);
-      dst[i] = static_cast<int64_t>(h);
-    }
-  });
+  parallel_over_segments(pool, lengths, kDefaultGrain,
+                         [&](std::size_t s, int64_t begin, int64_t end) {
+                           const auto* bytes = inputs[s]->values().data_ptr<uint8_t>();
+                           const int64_t* bounds = inputs[s]->offsets().back().data_ptr<int64_t>();
+                           int64_t* dst = outputs[s].data_ptr<int64_t>();
+                           const bool farm = calls[s].op->kind == HashKind::Farm;
+                           for (int64_t i = begin; i < end; ++i) {
+                             const auto size = static_cast<std::size_t>(bounds[i + 1] - bounds[i]);
+                             const uint64_t h = farm ? farm_fingerprint64(bytes + bounds[i], size)
+                                                     : murmur_hash64a(bytes + bounds[i], size);
+                             dst[i] = static_cast<int64_t>(h);
+                           }
+                         });
   std::vector<FeatureValue> results;
   results.reserve(calls.size());
   for (std::size_t s = 0; s < calls.size(); ++s) {

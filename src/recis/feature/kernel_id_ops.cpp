@@ -17,8 +17,7 @@ torch::ScalarType int64_from_ids(const OpCall<OpT>& call, torch::ScalarType in) 
 std::vector<FeatureValue> run_fused(const std::vector<OpCall<ModOp>>& calls, ThreadPool& pool) {
   return run_elementwise(
       calls, pool, int64_from_ids<ModOp>,
-      [](const ModOp& op, const torch::Tensor& in, torch::Tensor& out, int64_t begin,
-         int64_t end) {
+      [](const ModOp& op, const torch::Tensor& in, torch::Tensor& out, int64_t begin, int64_t end) {
         const auto m = static_cast<uint64_t>(op.m);
         int64_t* dst = out.data_ptr<int64_t>();
         visit_numeric(in.scalar_type(), [&]<class T>(std::type_identity<T>) {
@@ -69,24 +68,24 @@ std::vector<FeatureValue> run_fused(const std::vector<OpCall<MultiHashOp>>& call
     lengths.push_back(values.numel());
     inputs.push_back(std::move(values));
   }
-  parallel_over_segments(pool, lengths, kDefaultGrain, [&](std::size_t s, int64_t begin,
-                                                           int64_t end) {
-    const MultiHashOp& op = *calls[s].op;
-    visit_numeric(inputs[s].scalar_type(), [&]<class T>(std::type_identity<T>) {
-      const T* src = inputs[s].data_ptr<T>();
-      for (std::size_t h = 0; h < op.num_buckets.size(); ++h) {
-        const int64_t prime = op.primes[h];
-        const int64_t buckets = op.num_buckets[h];
-        const auto mul = static_cast<uint64_t>(kMultiHashMultipliers[h]);
-        int64_t* dst = outputs[s][h].data_ptr<int64_t>();
-        for (int64_t i = begin; i < end; ++i) {
-          // x * mul wraps like int64 arithmetic; % keeps the dividend's sign, as in C and CUDA.
-          const auto product = static_cast<int64_t>(static_cast<uint64_t>(src[i]) * mul);
-          dst[i] = ((product % prime) + prime) % prime % buckets;
-        }
-      }
-    });
-  });
+  parallel_over_segments(
+      pool, lengths, kDefaultGrain, [&](std::size_t s, int64_t begin, int64_t end) {
+        const MultiHashOp& op = *calls[s].op;
+        visit_numeric(inputs[s].scalar_type(), [&]<class T>(std::type_identity<T>) {
+          const T* src = inputs[s].data_ptr<T>();
+          for (std::size_t h = 0; h < op.num_buckets.size(); ++h) {
+            const int64_t prime = op.primes[h];
+            const int64_t buckets = op.num_buckets[h];
+            const auto mul = static_cast<uint64_t>(kMultiHashMultipliers[h]);
+            int64_t* dst = outputs[s][h].data_ptr<int64_t>();
+            for (int64_t i = begin; i < end; ++i) {
+              // x * mul wraps like int64 arithmetic; % keeps the dividend's sign, as in C and CUDA.
+              const auto product = static_cast<int64_t>(static_cast<uint64_t>(src[i]) * mul);
+              dst[i] = ((product % prime) + prime) % prime % buckets;
+            }
+          }
+        });
+      });
   std::vector<FeatureValue> results(calls.size());
   for (std::size_t s = 0; s < calls.size(); ++s) {
     for (auto& hashed : outputs[s]) results[s].push_back(rebuild(calls[s].input->front(), hashed));

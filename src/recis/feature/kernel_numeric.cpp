@@ -41,7 +41,8 @@ T saturate(double value) {
   if (value < static_cast<double>(Limits::lowest())) {
     return integral ? Limits::lowest() : -Limits::infinity();
   }
-  if (value > static_cast<double>(Limits::max())) return integral ? Limits::max() : Limits::infinity();
+  if (value > static_cast<double>(Limits::max()))
+    return integral ? Limits::max() : Limits::infinity();
   // int64's max is not a double: 2^63 compares equal above and must not be cast.
   if (integral && value == static_cast<double>(Limits::max())) return Limits::max();
   return static_cast<T>(value);
@@ -50,12 +51,11 @@ T saturate(double value) {
 }  // namespace
 
 std::vector<FeatureValue> run_fused(const std::vector<OpCall<Log1pOp>>& calls, ThreadPool& pool) {
-  return run_elementwise(calls, pool, floating_output<Log1pOp>,
-                         [](const Log1pOp&, const torch::Tensor& in, torch::Tensor& out,
-                            int64_t begin, int64_t end) {
-                           map_to_floating(in, out, begin, end,
-                                           [](auto x) { return std::log1p(x); });
-                         });
+  return run_elementwise(
+      calls, pool, floating_output<Log1pOp>,
+      [](const Log1pOp&, const torch::Tensor& in, torch::Tensor& out, int64_t begin, int64_t end) {
+        map_to_floating(in, out, begin, end, [](auto x) { return std::log1p(x); });
+      });
 }
 
 std::vector<FeatureValue> run_fused(const std::vector<OpCall<NormalizeOp>>& calls,

@@ -70,8 +70,7 @@ std::vector<FeatureValue> run_fused(const std::vector<OpCall<TruncateOp>>& calls
     rows.push_back(input->batch_size());
   }
 
-  parallel_over_segments(pool, rows, kDefaultGrain, [&](std::size_t s, int64_t begin,
-                                                        int64_t end) {
+  parallel_over_segments(pool, rows, kDefaultGrain, [&](std::size_t s, int64_t begin, int64_t end) {
     TruncateJob& job = jobs[s];
     const int64_t* outer = job.input->offsets()[0].data_ptr<int64_t>();
     for (int64_t r = begin; r < end; ++r) {
@@ -106,12 +105,12 @@ std::vector<FeatureValue> run_fused(const std::vector<OpCall<TruncateOp>>& calls
     job.out_offsets.back().data_ptr<int64_t>()[0] = 0;
   }
 
-  parallel_over_segments(pool, rows, kDefaultGrain, [&](std::size_t s, int64_t begin,
-                                                        int64_t end) {
+  parallel_over_segments(pool, rows, kDefaultGrain, [&](std::size_t s, int64_t begin, int64_t end) {
     TruncateJob& job = jobs[s];
     const auto* src = static_cast<const char*>(job.input->values().data_ptr());
     auto* dst = static_cast<char*>(job.out_values.data_ptr());
-    const float* weights = job.input->has_weights() ? job.input->weights()->data_ptr<float>() : nullptr;
+    const float* weights =
+        job.input->has_weights() ? job.input->weights()->data_ptr<float>() : nullptr;
     float* out_weights = job.out_weights ? job.out_weights->data_ptr<float>() : nullptr;
     int64_t* out_last = job.out_offsets.back().data_ptr<int64_t>();
     for (int64_t r = begin; r < end; ++r) {

@@ -158,12 +158,14 @@ void validate_op(const Op& op, const std::string& feature) {
                 fail("bucket count " + std::to_string(buckets) + " is not in 1..2^40");
               }
             }
-            if (o.primes.size() != o.num_buckets.size()) fail("primes missing (use make_multi_hash)");
+            if (o.primes.size() != o.num_buckets.size())
+              fail("primes missing (use make_multi_hash)");
           },
           [&](const Log1pOp&) {},
           [&](const NormalizeOp& o) {
             if (!std::isfinite(o.mean)) fail("mean must be finite");
-            if (!std::isfinite(o.std) || o.std <= 0) fail("std must be positive, got " + number(o.std));
+            if (!std::isfinite(o.std) || o.std <= 0)
+              fail("std must be positive, got " + number(o.std));
           },
           [&](const FillMissingOp& o) {
             if (std::isnan(o.value)) fail("the fill value must not be NaN");

@@ -16,9 +16,8 @@ namespace recis::feature {
 // Items per chunk below which splitting further is not worth a task.
 inline constexpr std::size_t kDefaultGrain = 8192;
 
-void parallel_over_segments(ThreadPool& pool, const std::vector<int64_t>& lengths,
-                            std::size_t grain,
-                            const std::function<void(std::size_t segment, int64_t begin,
-                                                     int64_t end)>& body);
+void parallel_over_segments(
+    ThreadPool& pool, const std::vector<int64_t>& lengths, std::size_t grain,
+    const std::function<void(std::size_t segment, int64_t begin, int64_t end)>& body);
 
 }  // namespace recis::feature

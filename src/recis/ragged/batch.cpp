@@ -29,9 +29,10 @@ const Column& Batch::at(std::string_view name) const {
   for (std::size_t i = 0; i < entries_.size() && i < kListed; ++i) {
     present += (i ? ", " : "") + entries_[i].first;
   }
-  if (entries_.size() > kListed) present += ", ... (" + std::to_string(entries_.size()) + " in all)";
-  throw Error("batch has no column '" + std::string(name) + "' (columns: " +
-              (present.empty() ? "none" : present) + ")");
+  if (entries_.size() > kListed)
+    present += ", ... (" + std::to_string(entries_.size()) + " in all)";
+  throw Error("batch has no column '" + std::string(name) +
+              "' (columns: " + (present.empty() ? "none" : present) + ")");
 }
 
 const RaggedTensor& Batch::ragged(std::string_view name) const {

@@ -50,8 +50,8 @@ RaggedTensor ragged_from_rows(const Rows2& rows, const std::vector<std::vector<f
   for (std::size_t i = 0; i < rows.size(); ++i) {
     if (rows[i].size() != weights[i].size()) {
       throw Error("ragged_from_rows: row " + std::to_string(i) + " has " +
-                  std::to_string(rows[i].size()) + " ids but " +
-                  std::to_string(weights[i].size()) + " weights");
+                  std::to_string(rows[i].size()) + " ids but " + std::to_string(weights[i].size()) +
+                  " weights");
     }
   }
   return RaggedTensor(ids.values(), ids.offsets(), float_tensor(flat));

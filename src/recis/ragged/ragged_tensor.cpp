@@ -67,8 +67,7 @@ RaggedTensor::RaggedTensor(torch::Tensor values, std::vector<torch::Tensor> offs
     }
     if (weights->numel() != element_count()) {
       throw Error("RaggedTensor: " + std::to_string(weights->numel()) + " weights for " +
-                  std::to_string(element_count()) +
-                  (is_byte_strings() ? " strings" : " values"));
+                  std::to_string(element_count()) + (is_byte_strings() ? " strings" : " values"));
     }
     weights_ = weights->contiguous();
   }
