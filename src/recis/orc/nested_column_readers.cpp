@@ -19,16 +19,17 @@ constexpr std::uint64_t kChildChunk = 65536;
 // Reads `rows` lengths into `offsets` (appending) and returns their sum.
 std::uint64_t append_lengths(IntDecoder& lengths, std::vector<std::int64_t>& scratch,
                              std::vector<std::int64_t>& offsets, std::size_t rows,
-                             std::size_t count, const std::uint8_t* present) {
+                             std::size_t count, const std::uint8_t* present,
+                             std::uint64_t limit) {
   scratch.resize(rows);
   std::int64_t* values = scratch.data();
   lengths.next(values, count);
   std::uint64_t total = 0;
   for (std::size_t i = 0; i < count; ++i) {
-    // Children of one batch stay addressable by int64 offsets.
-    if (values[i] < 0 || static_cast<std::uint64_t>(values[i]) > (std::uint64_t{1} << 48)) {
-      throw FormatError("length " +
-                        std::to_string(values[i]) + " is negative or absurdly large");
+    if (values[i] < 0 || static_cast<std::uint64_t>(values[i]) > limit - total) {
+      throw FormatError("length " + std::to_string(values[i]) +
+                        " is negative or more than the stripe's streams can hold (" +
+                        std::to_string(limit - total) + ")");
     }
     total += static_cast<std::uint64_t>(values[i]);
   }
@@ -60,7 +61,9 @@ class ListColumnReader final : public ColumnReader {
     const std::size_t count = append_present(out, rows, incoming);
     auto& vector = static_cast<ListVector&>(out);
     const std::uint64_t total = append_lengths(*lengths_, scratch_, vector.offsets, rows, count,
-                                               appended_present(out, rows));
+                                               appended_present(out, rows),
+                                               streams_.value_limit() - elements_read_);
+    elements_read_ += total;
     read_in_chunks(*elements_, *vector.elements, total);
   }
 
@@ -68,6 +71,7 @@ class ListColumnReader final : public ColumnReader {
   std::unique_ptr<IntDecoder> lengths_;
   std::unique_ptr<ColumnReader> elements_;
   std::vector<std::int64_t> scratch_;
+  std::uint64_t elements_read_ = 0;  // in this stripe, bounded by the stripe's value_limit()
 };
 
 class MapColumnReader final : public ColumnReader {
@@ -82,7 +86,9 @@ class MapColumnReader final : public ColumnReader {
     const std::size_t count = append_present(out, rows, incoming);
     auto& vector = static_cast<MapVector&>(out);
     const std::uint64_t total = append_lengths(*lengths_, scratch_, vector.offsets, rows, count,
-                                               appended_present(out, rows));
+                                               appended_present(out, rows),
+                                               streams_.value_limit() - entries_read_);
+    entries_read_ += total;
     read_in_chunks(*keys_, *vector.keys, total);
     read_in_chunks(*values_, *vector.values, total);
   }
@@ -92,6 +98,7 @@ class MapColumnReader final : public ColumnReader {
   std::unique_ptr<ColumnReader> keys_;
   std::unique_ptr<ColumnReader> values_;
   std::vector<std::int64_t> scratch_;
+  std::uint64_t entries_read_ = 0;  // in this stripe, bounded by the stripe's value_limit()
 };
 
 class StructColumnReader final : public ColumnReader {

@@ -29,6 +29,16 @@ std::unique_ptr<ColumnVector> Reader::make_batch() const {
   return make_column_vector(projection_.type);
 }
 
+proto::StripeFooter Reader::read_stripe_footer(std::size_t index) const {
+  if (index >= num_stripes()) {
+    throw ConfigError(name() + ": no stripe " + std::to_string(index) + " (the file has " +
+                      std::to_string(num_stripes()) + ")");
+  }
+  Decompressor decompressor(tail_.compression(), tail_.block_size());
+  return orc::read_stripe_footer(*file_, decompressor, tail_.footer().stripes(static_cast<int>(index)),
+                                 index, tail_.content_end());
+}
+
 void Reader::seek_to_stripe(std::size_t index) {
   column_reader_.reset();
   stripe_.reset();
@@ -45,6 +55,7 @@ void Reader::open_stripe(std::size_t index) {
 }
 
 std::size_t Reader::next(ColumnVector& batch, std::size_t max_rows) {
+  if (max_rows == 0) throw ConfigError(name() + ": a batch needs at least one row");
   batch.clear();
   std::size_t rows = 0;
   while (rows < max_rows && stripe_index_ < num_stripes()) {

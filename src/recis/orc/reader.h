@@ -47,6 +47,9 @@ class Reader {
   // Per-stripe column statistics (read from the file on each call).
   proto::Metadata read_metadata() const { return tail_.read_metadata(*file_); }
 
+  // Stripe `index`'s footer (streams, encodings, writer time zone), read from the file.
+  proto::StripeFooter read_stripe_footer(std::size_t index) const;
+
   // An empty batch of selected_type()'s shape.
   std::unique_ptr<ColumnVector> make_batch() const;
 

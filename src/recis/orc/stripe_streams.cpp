@@ -9,12 +9,10 @@ constexpr std::uint64_t kHeaderBytes = 3;  // "ORC"
 
 }  // namespace
 
-StripeStreams::StripeStreams(const InputFile& file, Decompressor& decompressor,
-                             const proto::StripeInformation& info, std::size_t index,
-                             std::uint64_t content_end, const std::vector<bool>& selected)
-    : context_(file.name() + ": stripe " + std::to_string(index)),
-      index_(index),
-      num_rows_(info.number_of_rows()) {
+proto::StripeFooter read_stripe_footer(const InputFile& file, Decompressor& decompressor,
+                                       const proto::StripeInformation& info, std::size_t index,
+                                       std::uint64_t content_end) {
+  const std::string context = file.name() + ": stripe " + std::to_string(index);
   const std::uint64_t offset = info.offset();
   const std::uint64_t index_length = info.index_length();
   const std::uint64_t data_length = info.data_length();
@@ -24,24 +22,37 @@ StripeStreams::StripeStreams(const InputFile& file, Decompressor& decompressor,
                     data_length <= content_end - offset - index_length &&
                     footer_length <= content_end - offset - index_length - data_length;
   if (!fits) {
-    throw FormatError(context_ + ": offset " + std::to_string(offset) + " + index " +
+    throw FormatError(context + ": offset " + std::to_string(offset) + " + index " +
                       std::to_string(index_length) + " + data " + std::to_string(data_length) +
                       " + footer " + std::to_string(footer_length) +
                       " bytes does not fit in the file's stripe area [3, " +
                       std::to_string(content_end) + ")");
   }
-
   std::string raw;
   file.read(offset + index_length + data_length, footer_length, raw, "stripe footer");
   std::string plain;
   try {
     decompressor.decompress(raw, plain);
   } catch (const FormatError& e) {
-    throw FormatError(context_ + ": stripe footer: " + e.what());
+    throw FormatError(context + ": stripe footer: " + e.what());
   }
-  if (!footer_.ParseFromString(plain)) {
-    throw FormatError(context_ + ": stripe footer is not a valid protobuf message");
+  proto::StripeFooter footer;
+  if (!footer.ParseFromString(plain)) {
+    throw FormatError(context + ": stripe footer is not a valid protobuf message");
   }
+  return footer;
+}
+
+StripeStreams::StripeStreams(const InputFile& file, Decompressor& decompressor,
+                             const proto::StripeInformation& info, std::size_t index,
+                             std::uint64_t content_end, const std::vector<bool>& selected)
+    : context_(file.name() + ": stripe " + std::to_string(index)),
+      index_(index),
+      num_rows_(info.number_of_rows()) {
+  footer_ = read_stripe_footer(file, decompressor, info, index, content_end);
+  const std::uint64_t offset = info.offset();
+  const std::uint64_t index_length = info.index_length();
+  const std::uint64_t data_length = info.data_length();
   writer_timezone_ = footer_.has_writer_timezone() && !footer_.writer_timezone().empty()
                          ? footer_.writer_timezone()
                          : "UTC";
@@ -88,6 +99,18 @@ StripeStreams::StripeStreams(const InputFile& file, Decompressor& decompressor,
                         std::to_string(kind) + ": " + e.what());
     }
     streams.bytes[kind] = out;
+  }
+
+  constexpr std::uint64_t kValuesPerByte = 520;
+  constexpr std::uint64_t kSlack = std::uint64_t{1} << 20;
+  std::uint64_t decoded_bytes = 0;
+  for (const auto& streams : columns_) {
+    for (const auto& bytes : streams.bytes) decoded_bytes += bytes.size();
+  }
+  value_limit_ = decoded_bytes * kValuesPerByte + kSlack;
+  if (num_rows_ > value_limit_) {
+    throw FormatError(context_ + ": claims " + std::to_string(num_rows_) +
+                      " rows but its streams can hold at most " + std::to_string(value_limit_));
   }
 
   for (std::uint32_t column = 0; column < selected.size(); ++column) {

@@ -17,6 +17,12 @@
 
 namespace recis::orc {
 
+// Reads and parses stripe `index`'s footer after checking the stripe lies within
+// [3, content_end). Throws FormatError naming the file and stripe.
+proto::StripeFooter read_stripe_footer(const InputFile& file, Decompressor& decompressor,
+                                       const proto::StripeInformation& info, std::size_t index,
+                                       std::uint64_t content_end);
+
 class StripeStreams {
  public:
   // Reads stripe `index` (described by `info`) of `file`; `selected[c]` says whether column c
@@ -33,6 +39,10 @@ class StripeStreams {
   // The writer's time zone name; "UTC" when the stripe footer names none.
   const std::string& writer_timezone() const { return writer_timezone_; }
   std::uint64_t num_rows() const { return num_rows_; }
+  // The most values (rows, list elements) the selected streams can plausibly encode: the densest
+  // encoding (a byte-RLE run of zero bits) holds 520 values per decoded byte; the slack admits
+  // columns without streams (empty structs). Larger counts in a stripe are corrupt.
+  std::uint64_t value_limit() const { return value_limit_; }
   std::size_t index() const { return index_; }
   // "FILE stripe N" for error messages.
   const std::string& context() const { return context_; }
@@ -49,6 +59,7 @@ class StripeStreams {
   std::string context_;
   std::size_t index_;
   std::uint64_t num_rows_;
+  std::uint64_t value_limit_ = 0;
   proto::StripeFooter footer_;
   std::string writer_timezone_;
   std::vector<ColumnStreams> columns_;

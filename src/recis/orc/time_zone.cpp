@@ -17,15 +17,16 @@ struct TimeZone::Impl {
 CivilTime civil_from_days(std::int64_t days) {
   // Howard Hinnant's days -> civil algorithm (proleptic Gregorian, any int64 day count that
   // keeps the year in range).
-  const std::int64_t z = days + 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const std::int64_t doe = z - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
+  // 128-bit intermediates: any int64 day count (a corrupt file's) stays defined.
+  const __int128 z = static_cast<__int128>(days) + 719468;
+  const __int128 era = (z >= 0 ? z : z - 146096) / 146097;
+  const __int128 doe = z - era * 146097;
+  const __int128 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const __int128 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const __int128 mp = (5 * doy + 2) / 153;
   const auto day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
   const auto month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const auto year = static_cast<std::int64_t>(yoe + era * 400 + (month <= 2 ? 1 : 0));
   return {year, month, day, 0, 0, 0};
 }
 

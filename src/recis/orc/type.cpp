@@ -194,7 +194,11 @@ class TypeParser {
       expect(',');
       const std::uint32_t scale = number();
       expect(')');
-      return Type::decimal(precision, scale);
+      try {
+        return Type::decimal(precision, scale);
+      } catch (const ConfigError& e) {
+        fail(e.what());
+      }
     }
     if (name == "varchar") return Type::varchar(length_argument());
     if (name == "char") return Type::char_type(length_argument());
