@@ -12,7 +12,9 @@
 #include <vector>
 
 #include "recis/common/error.h"
+#include "recis/orc/boolean_decoder.h"
 #include "recis/orc/column_vector.h"
+#include "recis/orc/int_decoder.h"
 #include "recis/orc/writer.h"
 #include "support/test_support.h"
 
@@ -213,6 +215,80 @@ TEST_P(WriterTailTest, FooterStatisticsAndIndexMatchTheRowsWritten) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Codecs, WriterTailTest, ::testing::Values(proto::NONE, proto::ZLIB));
+
+// The bytes of a stream from a row-index position on: [chunk offset, offset in the chunk] with a
+// codec, [byte offset] without; `at` is advanced past the numbers used.
+std::string stream_from(const ParsedFile& file, std::string_view stream,
+                        const proto::RowIndexEntry& entry, int& at) {
+  if (file.postscript.compression() == proto::NONE) {
+    return std::string(stream.substr(entry.positions(at++)));
+  }
+  const std::uint64_t chunk = entry.positions(at++);
+  const std::uint64_t offset = entry.positions(at++);
+  return decode_section(stream.substr(chunk), file.postscript.compression()).substr(offset);
+}
+
+class RowIndexPositionTest
+    : public ::testing::TestWithParam<std::tuple<proto::CompressionKind, FileVersion>> {};
+
+// Decodes each row group of a bigint column with nulls starting from its recorded positions
+// (PRESENT, then DATA) and compares with the values written.
+TEST_P(RowIndexPositionTest, PositionsLocateEveryRowGroup) {
+  const auto [codec, version] = GetParam();
+  TempDir dir;
+  const Type schema = Type::parse("struct<id:bigint,city:string>");
+  constexpr std::size_t kRows = 5000;
+  constexpr std::uint32_t kStride = 333;
+  {
+    Writer writer(dir / "p.orc", schema,
+                  WriterOptions().with_compression(codec).with_block_size(97).with_row_index_stride(kStride).with_version(version));
+    writer.add(*id_city_batch(schema, 0, kRows));
+    writer.close();
+  }
+  const ParsedFile file = parse(dir / "p.orc");
+  ASSERT_EQ(file.footer.stripes_size(), 1);
+  const proto::StripeFooter footer = file.stripe_footer(0);
+  std::string_view present, data;
+  std::uint64_t offset = file.footer.stripes(0).offset();
+  for (const auto& stream : footer.streams()) {
+    const std::string_view bytes = std::string_view(file.bytes).substr(offset, stream.length());
+    if (stream.column() == 1 && stream.kind() == proto::Stream::PRESENT) present = bytes;
+    if (stream.column() == 1 && stream.kind() == proto::Stream::DATA) data = bytes;
+    offset += stream.length();
+  }
+  const proto::RowIndex index = file.row_index(0, 1);
+  ASSERT_EQ(index.entry_size(), static_cast<int>((kRows + kStride - 1) / kStride));
+  const IntRleVersion rle = version == FileVersion::V0_11 ? IntRleVersion::V1 : IntRleVersion::V2;
+  for (int group = 0; group < index.entry_size(); ++group) {
+    const auto& entry = index.entry(group);
+    int at = 0;
+    const std::string present_bytes = stream_from(file, present, entry, at);
+    const std::uint64_t skip_bits = entry.positions(at) * 8 + entry.positions(at + 1);
+    at += 2;
+    const std::string data_bytes = stream_from(file, data, entry, at);
+    const std::uint64_t skip_values = entry.positions(at++);
+    ASSERT_EQ(at, entry.positions_size());
+
+    const std::size_t first = static_cast<std::size_t>(group) * kStride;
+    const std::size_t rows = std::min<std::size_t>(kStride, kRows - first);
+    std::vector<std::uint8_t> bits(skip_bits + rows);
+    BooleanDecoder(present_bytes).next(bits.data(), bits.size());
+    std::vector<std::int64_t> expected;
+    for (std::size_t i = 0; i < rows; ++i) {
+      const auto id = static_cast<std::int64_t>(first + i);
+      ASSERT_EQ(bits[skip_bits + i], id % 7 == 0 ? 0 : 1) << "group " << group << " row " << i;
+      if (id % 7 != 0) expected.push_back(id);
+    }
+    std::vector<std::int64_t> values(skip_values + expected.size());
+    make_int_decoder(rle, true, data_bytes)->next(values.data(), values.size());
+    values.erase(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(skip_values));
+    ASSERT_EQ(values, expected) << "group " << group;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(CodecsAndVersions, RowIndexPositionTest,
+                         ::testing::Combine(::testing::Values(proto::NONE, proto::ZLIB),
+                                            ::testing::Values(FileVersion::V0_11, FileVersion::V0_12)));
 
 TEST(WriterTest, SmallStripeSizeGivesManyStripesWithTheirOwnStatistics) {
   TempDir dir;
