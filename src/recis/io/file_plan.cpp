@@ -90,8 +90,11 @@ std::vector<WorkUnit> FilePlan::shard_units(std::size_t epoch, const OrcDatasetO
   std::vector<std::size_t> order(files_.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   if (options.shuffle) {
-    // Fisher-Yates with an explicit rule, so the order is the same with every standard library.
-    std::mt19937_64 generator(options.seed * 0x9E3779B97F4A7C15ull + epoch);
+    // seed_seq mixes (seed, epoch) so that neighbouring epochs get unrelated orders; Fisher-Yates
+    // with an explicit rule, so the order is the same with every standard library.
+    std::seed_seq mixed{static_cast<std::uint32_t>(options.seed), static_cast<std::uint32_t>(options.seed >> 32),
+                        static_cast<std::uint32_t>(epoch), static_cast<std::uint32_t>(std::uint64_t{epoch} >> 32)};
+    std::mt19937_64 generator(mixed);
     for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[generator() % i]);
   }
   std::vector<WorkUnit> units;
