@@ -4,8 +4,9 @@
 //   build:  inserting every key once, in batches, into an empty map;
 //   lookup: batches of deduplicated ids drawn Zipf(1) or uniformly from the keys (all present).
 // With 2 threads both maps are shared: IdMap as it is, absl as 16 shards each under a mutex,
-// locked once per shard per batch (the same batching IdMap does). The closing JSON line reports
-// uniform lookups at the largest size on one thread; every row is in its "results".
+// locked once per shard per batch (the same batching IdMap does). Lookups report the best of
+// --repeats runs (default 3). The closing JSON line reports uniform lookups at the largest size
+// on one thread; every row is in its "results".
 #include <absl/container/flat_hash_map.h>
 
 #include <algorithm>
@@ -35,6 +36,7 @@ struct IdmapBenchOptions {
   std::size_t batch = 65536;
   std::size_t lookups = 8'000'000;  // ids drawn per lookup measurement, before deduplication
   std::size_t shards = 16;
+  int repeats = 3;  // lookup measurements keep the best run; builds run once
 };
 
 std::size_t parse_count(const std::string& text) {
@@ -46,8 +48,10 @@ std::size_t parse_count(const std::string& text) {
     throw ConfigError("bench idmap: '" + text + "' is not a count (e.g. 500000, 10M, 1.5M)");
   }
   const std::string suffix = text.substr(end);
-  if (suffix == "K" || suffix == "k") value *= 1e3;
-  else if (suffix == "M" || suffix == "m") value *= 1e6;
+  if (suffix == "K" || suffix == "k")
+    value *= 1e3;
+  else if (suffix == "M" || suffix == "m")
+    value *= 1e6;
   else if (!suffix.empty() || value < 1) {
     throw ConfigError("bench idmap: '" + text + "' is not a positive count (e.g. 500000, 10M)");
   }
@@ -87,9 +91,12 @@ IdmapBenchOptions parse_options(const std::vector<std::string>& args) {
       options.lookups = parse_count(value);
     } else if (flag == "--shards") {
       options.shards = parse_count(value);
+    } else if (flag == "--repeats") {
+      options.repeats = static_cast<int>(parse_count(value));
     } else {
-      throw ConfigError("bench idmap: unknown flag " + flag +
-                        " (flags: --keys 1M,10M --threads 1,2 --batch N --lookups N --shards N)");
+      throw ConfigError(
+          "bench idmap: unknown flag " + flag +
+          " (flags: --keys 1M,10M --threads 1,2 --batch N --lookups N --shards N --repeats N)");
     }
   }
   return options;
@@ -201,30 +208,34 @@ class ShardedAbslMap {
 };
 
 // Runs fn(batch, rows) over the batches on `threads` threads (thread t takes every t-th batch)
-// and returns million ids per second.
+// and returns million ids per second, the best of `repeats` runs.
 template <typename Fn>
-double measure(const Batches& batches, int threads, Fn fn) {
-  std::barrier start(threads + 1);
-  std::atomic<std::size_t> sink{0};
-  std::vector<std::thread> workers;
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&, t] {
-      std::vector<int64_t> rows;
-      std::size_t local = 0;
+double measure(const Batches& batches, int threads, int repeats, Fn fn) {
+  double best = 0;
+  for (int repeat = 0; repeat < repeats; ++repeat) {
+    std::barrier start(threads + 1);
+    std::atomic<std::size_t> sink{0};
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t) {
+      workers.emplace_back([&, t] {
+        std::vector<int64_t> rows;
+        std::size_t local = 0;
+        start.arrive_and_wait();
+        for (std::size_t b = t; b < batches.size(); b += threads) {
+          rows.resize(batches[b].size());
+          local += fn(batches[b], rows);
+          local += static_cast<std::size_t>(rows[0]);
+        }
+        sink += local;
+      });
+    }
+    const double seconds = best_seconds(1, [&] {
       start.arrive_and_wait();
-      for (std::size_t b = t; b < batches.size(); b += threads) {
-        rows.resize(batches[b].size());
-        local += fn(batches[b], rows);
-        local += static_cast<std::size_t>(rows[0]);
-      }
-      sink += local;
+      for (auto& worker : workers) worker.join();
     });
+    best = std::max(best, total_ids(batches) / seconds / 1e6);
   }
-  const double seconds = best_seconds(1, [&] {
-    start.arrive_and_wait();
-    for (auto& worker : workers) worker.join();
-  });
-  return total_ids(batches) / seconds / 1e6;
+  return best;
 }
 
 struct Row {
@@ -239,8 +250,8 @@ int run_idmap_bench(const std::vector<std::string>& args) {
   const IdmapBenchOptions options = parse_options(args);
   std::vector<Row> rows;
   double bytes_per_row = 0;
-  std::printf("%-10s %-14s %7s %12s %12s %7s\n", "keys", "phase", "threads", "ours M/s",
-              "absl M/s", "ratio");
+  std::printf("%-10s %-14s %7s %12s %12s %7s\n", "keys", "phase", "threads", "ours M/s", "absl M/s",
+              "ratio");
   auto report = [&](const Row& row) {
     std::printf("%-10zu %-14s %7d %12.2f %12.2f %7.2f\n", row.keys, row.phase.c_str(), row.threads,
                 row.ours, row.absl, row.ours / row.absl);
@@ -255,40 +266,59 @@ int run_idmap_bench(const std::vector<std::string>& args) {
       ShardedAbslMap absl;
       absl.set_sharded(threads > 1);
       const Batches build = split_batches(keys, options.batch);
-      const double ours_build = measure(build, threads, [&](const auto& ids, auto& out) {
+      const double ours_build = measure(build, threads, 1, [&](const auto& ids, auto& out) {
         return ours.find_or_insert(ids, out);
       });
-      const double absl_build = measure(build, threads, [&](const auto& ids, auto& out) {
+      const double absl_build = measure(build, threads, 1, [&](const auto& ids, auto& out) {
         return absl.find_or_insert(ids, out);
       });
       report({key_count, "build", threads, ours_build, absl_build});
       if (threads == options.thread_counts.front()) {
         // IdMap's bytes per entry plus the 8-byte RowMeta each row carries in RowBlocks.
         bytes_per_row = double(ours.memory_bytes()) / double(key_count) + 8.0;
-        std::printf("%-10zu bytes/row beyond the embedding: ours %.1f (map %.1f + meta 8), "
-                    "absl map %.1f\n",
-                    key_count, bytes_per_row, bytes_per_row - 8.0,
-                    double(absl.bytes()) / double(key_count));
+        std::printf(
+            "%-10zu bytes/row beyond the embedding: ours %.1f (map %.1f + meta 8), "
+            "absl map %.1f\n",
+            key_count, bytes_per_row, bytes_per_row - 8.0,
+            double(absl.bytes()) / double(key_count));
       }
       for (const bool zipf : {false, true}) {
         const Batches lookups =
             draw_batches(keys, options.lookups, options.batch, zipf, 1234 + key_count);
-        const double ours_lookup = measure(lookups, threads, [&](const auto& ids, auto& out) {
-          return ours.find_or_insert(ids, out);
-        });
-        const double absl_lookup = measure(lookups, threads, [&](const auto& ids, auto& out) {
-          return absl.find_or_insert(ids, out);
-        });
+        const double ours_lookup =
+            measure(lookups, threads, options.repeats,
+                    [&](const auto& ids, auto& out) { return ours.find_or_insert(ids, out); });
+        const double absl_lookup =
+            measure(lookups, threads, options.repeats,
+                    [&](const auto& ids, auto& out) { return absl.find_or_insert(ids, out); });
         report({key_count, zipf ? "lookup zipf" : "lookup uniform", threads, ours_lookup,
                 absl_lookup});
       }
     }
   }
 
+  // Throughput with 2 threads over 1 thread, for each size and phase measured both ways.
+  nlohmann::json scaling = nlohmann::json::array();
+  for (const Row& two : rows) {
+    if (two.threads != 2) continue;
+    for (const Row& one : rows) {
+      if (one.threads != 1 || one.keys != two.keys || one.phase != two.phase) continue;
+      std::printf("%-10zu %-14s 2-thread scaling: ours %.2fx, absl %.2fx\n", two.keys,
+                  two.phase.c_str(), two.ours / one.ours, two.absl / one.absl);
+      scaling.push_back({{"keys", two.keys},
+                         {"phase", two.phase},
+                         {"ours", two.ours / one.ours},
+                         {"absl", two.absl / one.absl}});
+    }
+  }
+
   nlohmann::json results = nlohmann::json::array();
   for (const auto& row : rows) {
-    results.push_back({{"keys", row.keys}, {"phase", row.phase}, {"threads", row.threads},
-                       {"ours", row.ours}, {"absl", row.absl}});
+    results.push_back({{"keys", row.keys},
+                       {"phase", row.phase},
+                       {"threads", row.threads},
+                       {"ours", row.ours},
+                       {"absl", row.absl}});
   }
   const auto headline = std::find_if(rows.rbegin(), rows.rend(), [&](const Row& row) {
     return row.phase == "lookup uniform" && row.threads == options.thread_counts.front();
@@ -297,7 +327,8 @@ int run_idmap_bench(const std::vector<std::string>& args) {
                      {{"keys", headline->keys},
                       {"threads", headline->threads},
                       {"bytes_per_row_beyond_embedding", bytes_per_row},
-                      {"results", results}});
+                      {"results", results},
+                      {"scaling_2_threads", scaling}});
   return 0;
 }
 

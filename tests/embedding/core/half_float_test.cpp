@@ -81,7 +81,8 @@ TEST(HalfFloat, Fp16MatchesNearestNeighbourReference) {
   uint32_t state = 12345;
   for (int i = 0; i < 200000; ++i) {
     state = state * 1664525u + 1013904223u;
-    const float value = std::ldexp(static_cast<float>(state >> 8) / float(1 << 24), int(state % 40) - 28);
+    const float value =
+        std::ldexp(static_cast<float>(state >> 8) / float(1 << 24), int(state % 40) - 28);
     const uint16_t got = float_to_fp16(value);
     const float rounded = fp16_to_float(got);
     const float up = fp16_to_float(static_cast<uint16_t>(got + 1));

@@ -144,7 +144,8 @@ TEST(IdMap, EraseIfFreesRowsForReuse) {
   // Ids land in shards by hash, so a shard may get more new ids than it freed rows.
   EXPECT_GT(reused, 400u);
   EXPECT_EQ(map.row_bound(), std::max(*std::max_element(rows.begin(), rows.end()),
-                                      *std::max_element(fresh_rows.begin(), fresh_rows.end())) + 1);
+                                      *std::max_element(fresh_rows.begin(), fresh_rows.end())) +
+                                 1);
 }
 
 TEST(IdMap, RejectsBadShardCountsAndMismatchedSpans) {

@@ -46,7 +46,8 @@ TEST(RowBlocks, RowsNeverMoveWhileStorageGrows) {
   EXPECT_EQ(blocks.allocated_blocks(), 99974u / 64 + 1);  // the last row ensured is 37 * 2702
   // New rows start zeroed; neighbouring rows do not overlap.
   EXPECT_EQ(blocks.meta(99974)->count, 0u);
-  EXPECT_EQ(blocks.row_data(1) - blocks.row_data(0), static_cast<std::ptrdiff_t>(blocks.layout().row_bytes()));
+  EXPECT_EQ(blocks.row_data(1) - blocks.row_data(0),
+            static_cast<std::ptrdiff_t>(blocks.layout().row_bytes()));
 }
 
 TEST(RowBlocks, SparseRowsOnlyAllocateTheirBlocks) {

@@ -32,7 +32,8 @@ class ControlGroup {
   // Slots whose byte equals `tag` (a full slot's tag, 0..127).
   uint32_t match(uint8_t tag) const {
 #if defined(__SSE2__)
-    return static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes_, _mm_set1_epi8(char(tag)))));
+    return static_cast<uint32_t>(
+        _mm_movemask_epi8(_mm_cmpeq_epi8(bytes_, _mm_set1_epi8(char(tag)))));
 #else
     return mask_where([tag](uint8_t b) { return b == tag; });
 #endif

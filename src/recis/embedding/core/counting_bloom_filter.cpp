@@ -40,7 +40,8 @@ CountingBloomFilter::Probe CountingBloomFilter::probe(int64_t id) const {
 uint32_t CountingBloomFilter::minimum(const Probe& p) const {
   uint32_t smallest = 255;
   for (int k = 0; k < hashes_; ++k) {
-    smallest = std::min<uint32_t>(smallest, p.line[position(p.positions, k)].load(std::memory_order_relaxed));
+    smallest = std::min<uint32_t>(smallest,
+                                  p.line[position(p.positions, k)].load(std::memory_order_relaxed));
   }
   return smallest;
 }
@@ -51,15 +52,14 @@ uint32_t CountingBloomFilter::add(int64_t id, uint32_t count) {
   for (int k = 0; k < hashes_; ++k) {
     std::atomic<uint8_t>& counter = p.line[position(p.positions, k)];
     uint8_t seen = counter.load(std::memory_order_relaxed);
-    while (seen < target && !counter.compare_exchange_weak(seen, target, std::memory_order_relaxed)) {
+    while (seen < target &&
+           !counter.compare_exchange_weak(seen, target, std::memory_order_relaxed)) {
     }
   }
   return target;
 }
 
-uint32_t CountingBloomFilter::estimate(int64_t id) const {
-  return minimum(probe(id));
-}
+uint32_t CountingBloomFilter::estimate(int64_t id) const { return minimum(probe(id)); }
 
 void CountingBloomFilter::clear() {
   for (std::size_t i = 0; i < counters(); ++i) counters_[i].store(0, std::memory_order_relaxed);

@@ -40,7 +40,9 @@ class CountingBloomFilter {
   };
   Probe probe(int64_t id) const;
   uint32_t minimum(const Probe& p) const;
-  static int position(uint64_t positions, int k) { return static_cast<int>((positions >> (6 * k)) & 63); }
+  static int position(uint64_t positions, int k) {
+    return static_cast<int>((positions >> (6 * k)) & 63);
+  }
 
   std::size_t lines_;
   int hashes_;

@@ -38,7 +38,8 @@ void advise_huge_pages(void* data, std::size_t bytes) {
 // kernel can back every whole 2 MiB of it with a huge page.
 void* map_aligned(std::size_t bytes) {
   const std::size_t slack = bytes >= kHugePageBytes ? kHugePageBytes : 0;
-  void* raw = mmap(nullptr, bytes + slack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  void* raw =
+      mmap(nullptr, bytes + slack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (raw == MAP_FAILED) throw_mapping_error("mmap", bytes);
   if (slack == 0) return raw;
   const auto start = reinterpret_cast<std::uintptr_t>(raw);

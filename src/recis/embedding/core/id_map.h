@@ -25,7 +25,7 @@ class IdMap {
   static constexpr int64_t kNoRow = -1;
   // Runs for each id a batch inserts, under its shard's lock, before any other thread can find
   // the id: the place to initialize the row. `index` is the id's position in the batch. It must
-  // not call back into the same IdMap.
+  // not run IdMap batches itself (each thread has one batch scratch area).
   using InsertHook = FunctionRef<void(std::size_t index, int64_t row)>;
 
   // num_shards: a power of two in [1, 1024]; more shards let more threads work at once.

@@ -1,13 +1,13 @@
 // IdMapShard: one shard of IdMap, a SwissTable-style open-addressing map from int64 id to a dense
 // local index. Slots live in 16-slot groups with one control byte each (Empty, Deleted or a 7-bit
 // tag of the id's hash); a probe compares a whole group's tags with one SSE2 instruction and walks
-// groups quadratically. A slot holds only a 4-byte local index; the id itself sits in a dense
-// array indexed by the local index (CPython's compact dict layout), so a map entry costs
-// 5 bytes / load factor + 8 bytes. A group keeps its control bytes and slots together (80 bytes),
-// so a probe touches one page for the group and one for the id. Local indices are stable until erased; erased ones go on a
-// free list and are handed out again first; entries erased as "retired" keep their index out of
-// reuse until release_retired(), so a row number a concurrent reader still holds is not handed
-// to another id in the meantime.
+// groups quadratically. A group keeps its control bytes and slots together (80 bytes), so a probe
+// touches one page for the group and one for the id.
+// A slot holds only a 4-byte local index; the id itself sits in a dense array indexed by the local
+// index (CPython's compact dict layout), so an entry costs 5 bytes / load factor + 8 bytes.
+// Local indices are stable until erased; erased ones go on a free list and are handed out again
+// first. Entries erased as "retired" keep their index out of reuse until release_retired(), so a
+// row number a concurrent reader still holds is not given to another id in the meantime.
 // Callers pass the hash (hash_id) so a batch is hashed once. Used by IdMap, which holds the lock.
 // Thread-safety: none.
 #pragma once
@@ -116,7 +116,7 @@ class IdMapShard {
   HugePageArray<int64_t> ids_;
   std::vector<uint32_t> free_indices_;
   std::vector<uint32_t> retired_indices_;
-  std::size_t group_mask_ = 0;   // groups - 1, groups a power of two
+  std::size_t group_mask_ = 0;  // groups - 1, groups a power of two
   std::size_t size_ = 0;
   std::size_t growth_left_ = 0;  // Empty slots that may still be filled before a rehash
   uint32_t next_index_ = 0;

@@ -100,8 +100,8 @@ Initializer::Initializer(const InitializerSpec& spec, std::size_t dim) {
     case InitKind::Normal:
     case InitKind::TruncatedNormal:
       require(spec.stddev > 0, "stddev " + number(spec.stddev) + " must be positive");
-      distribution_ = spec.kind == InitKind::Normal ? Distribution::Normal
-                                                    : Distribution::TruncatedNormal;
+      distribution_ =
+          spec.kind == InitKind::Normal ? Distribution::Normal : Distribution::TruncatedNormal;
       a_ = spec.mean;
       b_ = spec.stddev;
       break;
@@ -130,9 +130,9 @@ Initializer::Initializer(const InitializerSpec& spec, std::size_t dim) {
     upper_ = spec.upper;
     cdf_lower_ = standard_normal_cdf((lower_ - a_) / b_);
     cdf_upper_ = standard_normal_cdf((upper_ - a_) / b_);
-    require(cdf_upper_ - cdf_lower_ > 1e-12,
-            "truncated_normal bounds [" + number(lower_) + ", " + number(upper_) +
-                "] hold almost none of normal(" + number(a_) + ", " + number(b_) + ")");
+    require(cdf_upper_ - cdf_lower_ > 1e-12, "truncated_normal bounds [" + number(lower_) + ", " +
+                                                 number(upper_) + "] hold almost none of normal(" +
+                                                 number(a_) + ", " + number(b_) + ")");
   }
 }
 
@@ -144,9 +144,9 @@ void Initializer::fill(uint64_t seed, int64_t table_id, int64_t id, std::span<fl
   const uint64_t key = seed ^ hash_id(table_id);
   const auto raw_id = static_cast<uint64_t>(id);
   auto draw = [&](uint32_t block) {
-    return philox4x32_10({static_cast<uint32_t>(raw_id), static_cast<uint32_t>(raw_id >> 32),
-                          block, 0x1B17u},
-                         {static_cast<uint32_t>(key), static_cast<uint32_t>(key >> 32)});
+    return philox4x32_10(
+        {static_cast<uint32_t>(raw_id), static_cast<uint32_t>(raw_id >> 32), block, 0x1B17u},
+        {static_cast<uint32_t>(key), static_cast<uint32_t>(key >> 32)});
   };
 
   if (distribution_ == Distribution::Uniform) {
@@ -175,9 +175,12 @@ void Initializer::fill(uint64_t seed, int64_t table_id, int64_t id, std::span<fl
 
 std::string Initializer::describe() const {
   switch (distribution_) {
-    case Distribution::Constant: return "constant(" + number(a_) + ")";
-    case Distribution::Uniform: return "uniform(" + number(a_) + ", " + number(b_) + ")";
-    case Distribution::Normal: return "normal(" + number(a_) + ", " + number(b_) + ")";
+    case Distribution::Constant:
+      return "constant(" + number(a_) + ")";
+    case Distribution::Uniform:
+      return "uniform(" + number(a_) + ", " + number(b_) + ")";
+    case Distribution::Normal:
+      return "normal(" + number(a_) + ", " + number(b_) + ")";
     case Distribution::TruncatedNormal:
       return "truncated_normal(" + number(a_) + ", " + number(b_) + ", [" + number(lower_) + ", " +
              number(upper_) + "])";

@@ -44,7 +44,8 @@ class RowBlocks {
   // Accessors for an ensured row.
   std::byte* row_data(int64_t row) const {
     const auto block = static_cast<uint64_t>(row) >> block_shift_;
-    std::byte* base = directory_[block >> kLeafBits].load(std::memory_order_acquire)
+    std::byte* base = directory_[block >> kLeafBits]
+                          .load(std::memory_order_acquire)
                           ->blocks[block & (kLeafEntries - 1)]
                           .load(std::memory_order_acquire);
     return base + (static_cast<uint64_t>(row) & (rows_per_block() - 1)) * layout_.row_bytes();

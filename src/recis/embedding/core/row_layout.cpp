@@ -8,9 +8,12 @@ std::size_t element_bytes(ElementType type) { return type == ElementType::F32 ? 
 
 std::string_view element_type_name(ElementType type) {
   switch (type) {
-    case ElementType::F32: return "fp32";
-    case ElementType::BF16: return "bf16";
-    case ElementType::F16: return "fp16";
+    case ElementType::F32:
+      return "fp32";
+    case ElementType::BF16:
+      return "bf16";
+    case ElementType::F16:
+      return "fp16";
   }
   return "?";
 }
@@ -53,8 +56,8 @@ std::size_t RowLayout::slot_index(std::string_view name) const {
     if (slots_[i].name == name) return i;
     known += (known.empty() ? "" : ", ") + slots_[i].name;
   }
-  throw ConfigError("no optimizer slot '" + std::string(name) + "' in this table (slots: " +
-                    (known.empty() ? "none" : known) + ")");
+  throw ConfigError("no optimizer slot '" + std::string(name) +
+                    "' in this table (slots: " + (known.empty() ? "none" : known) + ")");
 }
 
 }  // namespace recis::embedding

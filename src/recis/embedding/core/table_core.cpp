@@ -39,7 +39,8 @@ TableCore::TableCore(TableOptions options)
       initializer_(options_.initializer, options_.dim),
       map_(options_.num_shards),
       rows_(std::make_unique<RowBlocks>(
-          RowLayout(options_.dim, options_.element_type, options_.slots), options_.rows_per_block)) {
+          RowLayout(options_.dim, options_.element_type, options_.slots),
+          options_.rows_per_block)) {
   if (options_.admission.mode == AdmissionMode::CountThreshold) {
     admission_filter_ = std::make_unique<CountingBloomFilter>(options_.admission.filter_counters,
                                                               options_.admission.filter_hashes);
@@ -63,8 +64,8 @@ void TableCore::lookup(std::span<const int64_t> ids, int64_t step, std::span<int
   switch (options_.admission.mode) {
     case AdmissionMode::ReadOnly: {
       map_.find(ids, rows);
-      const auto found = static_cast<std::size_t>(std::count_if(
-          rows.begin(), rows.end(), [](int64_t row) { return row != kNoRow; }));
+      const auto found = static_cast<std::size_t>(
+          std::count_if(rows.begin(), rows.end(), [](int64_t row) { return row != kNoRow; }));
       hits_.fetch_add(found, std::memory_order_relaxed);
       not_admitted_.fetch_add(n - found, std::memory_order_relaxed);
       return;
@@ -95,10 +96,9 @@ void TableCore::lookup(std::span<const int64_t> ids, int64_t step, std::span<int
         }
       }
       admitted_rows.resize(admitted_ids.size());
-      const std::size_t inserted =
-          map_.find_or_insert(admitted_ids, admitted_rows, [&](std::size_t j, int64_t row) {
-            initialize_row(admitted_ids[j], row, step32);
-          });
+      const std::size_t inserted = map_.find_or_insert(
+          admitted_ids, admitted_rows,
+          [&](std::size_t j, int64_t row) { initialize_row(admitted_ids[j], row, step32); });
       for (std::size_t j = 0; j < admitted_ids.size(); ++j) {
         rows[admitted_positions[j]] = admitted_rows[j];
       }

@@ -53,7 +53,8 @@ class TableCore {
   // Checkpoint load: gives every id a row (no admission; existing rows are kept), sets its
   // metadata to metas[i] and zeroes embedding and slots of new rows; the caller then writes the
   // saved values through rows().
-  void restore(std::span<const int64_t> ids, std::span<const RowMeta> metas, std::span<int64_t> rows);
+  void restore(std::span<const int64_t> ids, std::span<const RowMeta> metas,
+               std::span<int64_t> rows);
 
   // The value a new row of `id` starts with (out.size() == dim), fp32 before storage rounding.
   void initial_row(int64_t id, std::span<float> out) const;
