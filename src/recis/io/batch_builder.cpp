@@ -25,10 +25,10 @@ void copy_reals(const std::vector<double>& reals, std::size_t begin, std::size_t
 BatchBuilder::BatchBuilder(const std::vector<ColumnSpec>& columns, torch::ScalarType float_dtype)
     : columns_(columns), float_dtype_(float_dtype) {}
 
-void BatchBuilder::add(std::shared_ptr<const DecodedUnit> unit, std::uint64_t begin, std::uint64_t end) {
+void BatchBuilder::add(std::shared_ptr<const DecodedChunk> chunk, std::uint64_t begin, std::uint64_t end) {
   if (begin == end) return;
   rows_ += end - begin;
-  pieces_.push_back({std::move(unit), begin, end});
+  pieces_.push_back({std::move(chunk), begin, end});
 }
 
 ragged::Batch BatchBuilder::build() {
@@ -50,7 +50,7 @@ torch::Tensor BatchBuilder::build_dense(std::size_t column) const {
   torch::Tensor out = torch::empty({static_cast<int64_t>(rows_), static_cast<int64_t>(dim)}, float_dtype_);
   std::size_t at = 0;
   for (const Piece& piece : pieces_) {
-    const DecodedColumn& decoded = piece.unit->columns[column];
+    const DecodedColumn& decoded = piece.chunk->columns[column];
     copy_reals(decoded.reals, piece.begin * dim, piece.end * dim, out, at);
     at += (piece.end - piece.begin) * dim;
   }
@@ -58,13 +58,13 @@ torch::Tensor BatchBuilder::build_dense(std::size_t column) const {
 }
 
 ragged::RaggedTensor BatchBuilder::build_ragged(std::size_t column) const {
-  const DecodedColumn& first = pieces_.front().unit->columns[column];
+  const DecodedColumn& first = pieces_.front().chunk->columns[column];
   const std::size_t levels = first.offsets.size();
   // Entries per level (rows, then lists for 3 levels) and values, over all pieces.
   std::vector<std::int64_t> level_sizes(levels, 0);
   std::int64_t value_count = 0;
   for (const Piece& piece : pieces_) {
-    const DecodedColumn& decoded = piece.unit->columns[column];
+    const DecodedColumn& decoded = piece.chunk->columns[column];
     std::int64_t lo = static_cast<std::int64_t>(piece.begin);
     std::int64_t hi = static_cast<std::int64_t>(piece.end);
     for (std::size_t l = 0; l < levels; ++l) {
@@ -88,7 +88,7 @@ ragged::RaggedTensor BatchBuilder::build_ragged(std::size_t column) const {
   std::vector<std::int64_t> written(levels, 0);  // entries written per level
   std::int64_t values_written = 0;
   for (const Piece& piece : pieces_) {
-    const DecodedColumn& decoded = piece.unit->columns[column];
+    const DecodedColumn& decoded = piece.chunk->columns[column];
     auto lo = static_cast<std::size_t>(piece.begin);
     auto hi = static_cast<std::size_t>(piece.end);
     for (std::size_t l = 0; l < levels; ++l) {

@@ -38,30 +38,42 @@ OrcDataset::OrcDataset(OrcDatasetOptions options)
 
 OrcDataset::~OrcDataset() { stop(); }
 
-std::shared_ptr<const DecodedUnit> OrcDataset::decode(const WorkUnit& unit) const {
+void OrcDataset::decode(const WorkUnit& unit, ChunkChannel& chunks) const {
+  struct CloseWhenDone {
+    ChunkChannel& channel;
+    ~CloseWhenDone() { channel.close(); }
+  } close_when_done{chunks};
+  if (unit.rows == 0) return;
   const OrcFileInfo& file = plan_.files()[unit.file];
   orc::ReaderOptions reader_options;
   for (const ColumnSpec& spec : options_.columns) reader_options.columns.push_back(spec.name);
   auto reader = orc::Reader::open(file.path, reader_options);
+  const auto& names = reader->selected_type().field_names();
+  std::vector<std::size_t> fields;
+  for (const ColumnSpec& spec : options_.columns) {
+    fields.push_back(static_cast<std::size_t>(std::find(names.begin(), names.end(), spec.name) - names.begin()));
+  }
   reader->seek_to_stripe(unit.stripe);
   auto batch = reader->make_batch();
-  auto decoded = std::make_shared<DecodedUnit>();
-  decoded->unit = unit;
-  if (unit.rows == 0) return decoded;
-  const std::size_t rows = reader->next(*batch, static_cast<std::size_t>(unit.rows));
-  if (rows != unit.rows) {
-    throw Error("orc dataset: file " + file.path.string() + ", stripe " + std::to_string(unit.stripe) + " gave " +
-                std::to_string(rows) + " rows; its footer says " + std::to_string(unit.rows));
+  for (std::uint64_t first = 0; first < unit.rows;) {
+    const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(kChunkRows, unit.rows - first));
+    const std::size_t rows = reader->next(*batch, wanted);
+    if (rows != wanted) {
+      throw Error("orc dataset: file " + file.path.string() + ", stripe " + std::to_string(unit.stripe) +
+                  " ended after " + std::to_string(first + rows) + " rows; its footer says " +
+                  std::to_string(unit.rows));
+    }
+    auto chunk = std::make_shared<DecodedChunk>();
+    chunk->first_row = first;
+    chunk->rows = rows;
+    auto& root = static_cast<orc::StructVector&>(*batch);
+    for (std::size_t c = 0; c < fields.size(); ++c) {
+      chunk->columns.push_back(decode_column(options_.columns[c], *root.fields[fields[c]], rows, file.path.string(),
+                                             unit.first_row + first));
+    }
+    if (!chunks.push(std::move(chunk))) return;
+    first += rows;
   }
-  const auto& root = static_cast<orc::StructVector&>(*batch);
-  const orc::Type& type = reader->selected_type();
-  for (const ColumnSpec& spec : options_.columns) {
-    const auto& names = type.field_names();
-    const auto field = static_cast<std::size_t>(std::find(names.begin(), names.end(), spec.name) - names.begin());
-    decoded->columns.push_back(decode_column(spec, *root.fields[field], rows, file.path.string(),
-                                             unit.first_row));
-  }
-  return decoded;
 }
 
 void OrcDataset::start() {
@@ -77,18 +89,29 @@ void OrcDataset::stop() {
 }
 
 void OrcDataset::assemble(Position from) {
-  Position next_unit = from;  // the next unit to submit for decoding
   try {
     ThreadPool pool(options_.read_threads);
-    std::vector<WorkUnit> units = plan_.shard_units(next_unit.epoch, options_);
     struct InFlight {
       Position at;
-      std::future<std::shared_ptr<const DecodedUnit>> decoded;
+      std::uint64_t rows;
+      std::shared_ptr<ChunkChannel> chunks;
+      std::future<void> done;
     };
     std::deque<InFlight> in_flight;
+    // On the way out (finished, cancelled or failed), release decode tasks blocked on a full
+    // channel before the pool joins its threads.
+    struct ReleaseDecoders {
+      std::deque<InFlight>& in_flight;
+      ~ReleaseDecoders() {
+        for (InFlight& unit : in_flight) unit.chunks->close();
+      }
+    } release_decoders{in_flight};
+
+    Position next_unit{from.epoch, from.unit, 0};  // the next unit to submit for decoding
+    std::vector<WorkUnit> units = plan_.shard_units(next_unit.epoch, options_);
     const std::size_t window = 2 * options_.read_threads;
     BatchBuilder builder(options_.columns, options_.float_dtype);
-    bool first = true;
+    const auto batch_rows = static_cast<std::uint64_t>(options_.batch_size);
     for (;;) {
       while (in_flight.size() < window && next_unit.epoch < options_.epochs) {
         if (next_unit.unit >= units.size()) {
@@ -97,29 +120,33 @@ void OrcDataset::assemble(Position from) {
           continue;
         }
         const WorkUnit unit = units[next_unit.unit];
-        in_flight.push_back({next_unit, pool.submit([this, unit] { return decode(unit); })});
+        auto chunks = std::make_shared<ChunkChannel>(kChunksPerUnit);
+        auto done = pool.submit([this, unit, chunks] { decode(unit, *chunks); });
+        in_flight.push_back({next_unit, unit.rows, std::move(chunks), std::move(done)});
         ++next_unit.unit;
       }
       if (in_flight.empty()) break;
-      InFlight current = std::move(in_flight.front());
-      in_flight.pop_front();
-      const std::shared_ptr<const DecodedUnit> unit = current.decoded.get();
-      std::uint64_t row = first ? from.row : 0;
-      first = false;
-      const std::uint64_t rows = unit->unit.rows;
-      while (row < rows) {
-        const std::uint64_t take =
-            std::min<std::uint64_t>(static_cast<std::uint64_t>(options_.batch_size) - builder.rows(), rows - row);
-        builder.add(unit, row, row + take);
-        row += take;
-        if (builder.rows() < static_cast<std::uint64_t>(options_.batch_size)) continue;
-        Position after{current.at.epoch, current.at.unit, row};
-        if (row == rows) {
-          after = {after.epoch, after.unit + 1, 0};
-          if (after.unit == units_per_epoch_) after = {after.epoch + 1, 0, 0};
+      InFlight& current = in_flight.front();
+      const bool resumed_unit = current.at.epoch == from.epoch && current.at.unit == from.unit;
+      const std::uint64_t skip = resumed_unit ? from.row : 0;
+      while (auto chunk = current.chunks->pop()) {
+        const std::uint64_t chunk_rows = (*chunk)->rows;
+        std::uint64_t row = skip > (*chunk)->first_row ? std::min(skip - (*chunk)->first_row, chunk_rows) : 0;
+        while (row < chunk_rows) {
+          const std::uint64_t take = std::min(batch_rows - builder.rows(), chunk_rows - row);
+          builder.add(*chunk, row, row + take);
+          row += take;
+          if (builder.rows() < batch_rows) continue;
+          Position after{current.at.epoch, current.at.unit, (*chunk)->first_row + row};
+          if (after.row == current.rows) {
+            after = {after.epoch, after.unit + 1, 0};
+            if (after.unit == units_per_epoch_) after = {after.epoch + 1, 0, 0};
+          }
+          if (!queue_->push({builder.build(), after})) return;
         }
-        if (!queue_->push({builder.build(), after})) return;
       }
+      current.done.get();  // rethrows a decoding error
+      in_flight.pop_front();
     }
     const Position end{options_.epochs, 0, 0};
     if (builder.rows() > 0 && !options_.drop_remainder) {

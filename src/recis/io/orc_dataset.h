@@ -1,9 +1,11 @@
 // OrcDataset: reads this worker's shard of ORC files as Batches (see FilePlan for the sharding
-// rule and OrcDatasetOptions for the columns). Decoding runs in `read_threads` threads, one whole
-// work unit (file stripe) per task, and a single assembling thread consumes the decoded units in
-// unit order, cuts them into batches (a batch may span units and epochs) and keeps up to
-// `prefetch` finished batches in a bounded queue. The batch sequence is therefore a function of
-// the options alone, whatever the thread timing.
+// rule and OrcDatasetOptions for the columns). Decoding runs in `read_threads` threads, one work
+// unit (file stripe) per task, which decodes its stripe in chunks of kChunkRows rows into a
+// small bounded channel of its own (memory stays bounded and buffers are reused, whatever the
+// stripe size). A single assembling thread drains the channels in unit order, cuts the rows into
+// batches (a batch may span units and epochs) and keeps up to `prefetch` finished batches in a
+// bounded queue. The batch sequence is therefore a function of the options alone, whatever the
+// thread timing.
 //
 // state() is the exact position of the next unread row: epoch, unit (index in the shard's unit
 // list of that epoch), its file and stripe, and the row within the stripe. restore(state) resumes
@@ -32,10 +34,14 @@
 
 namespace recis::io {
 
-struct DecodedUnit;
+struct DecodedChunk;
 
 class OrcDataset {
  public:
+  // Rows decoded at a time within a stripe, and decoded chunks a unit may hold ready.
+  static constexpr std::size_t kChunkRows = 8192;
+  static constexpr std::size_t kChunksPerUnit = 8;
+
   // Lists and opens the files and checks the declared columns (errors name file and column).
   explicit OrcDataset(OrcDatasetOptions options);
   ~OrcDataset();
@@ -71,7 +77,9 @@ class OrcDataset {
   void start();
   void stop();
   void assemble(Position from);
-  std::shared_ptr<const DecodedUnit> decode(const WorkUnit& unit) const;
+  using ChunkChannel = BoundedQueue<std::shared_ptr<const DecodedChunk>>;
+  // Decodes `unit` chunk by chunk into `chunks` and closes it; stops early once it is closed.
+  void decode(const WorkUnit& unit, ChunkChannel& chunks) const;
 
   OrcDatasetOptions options_;
   FilePlan plan_;
