@@ -210,6 +210,31 @@ TEST_F(RowsTable, StateNamesFileStripeAndRowAndRestoreRejectsAStateThatDoesNotFi
   EXPECT_THROW(dataset.restore(nlohmann::json{{"epoch", -1}}), ConfigError);
 }
 
+TEST(OrcDatasetChunks, StripesLargerThanAChunkReadAndResumeExactly) {
+  TempDir dir;
+  const std::size_t rows = 3 * OrcDataset::kChunkRows + 1000;
+  write_rows_table(dir / "big.orc", 0, rows, static_cast<std::uint32_t>(rows));  // one stripe, four chunks
+  const auto options = rows_table_options({dir.path()}).with_batch_size(3000).with_read_threads(2);
+  OrcDataset uninterrupted(options);
+  const auto expected = read_all(uninterrupted);
+  std::vector<std::int64_t> ids;
+  for (const auto& batch : expected) {
+    const auto batch_ids = checked_row_ids(batch);
+    ids.insert(ids.end(), batch_ids.begin(), batch_ids.end());
+  }
+  ASSERT_EQ(ids.size(), rows);
+  for (std::size_t r = 0; r < rows; ++r) ASSERT_EQ(ids[r], static_cast<std::int64_t>(r));
+  // Rows 3000, 6000 (first chunk), 9000 (second), 18000 and 24000 (third).
+  for (const std::size_t cut : {1, 2, 3, 6, 8}) {
+    OrcDataset first(options);
+    for (std::size_t k = 0; k < cut; ++k) ASSERT_TRUE(first.next().has_value());
+    EXPECT_EQ(first.state()["row"], cut * 3000);
+    OrcDataset resumed(options);
+    resumed.restore(first.state());
+    expect_same_batches(read_all(resumed), std::vector<ragged::Batch>(expected.begin() + static_cast<std::ptrdiff_t>(cut), expected.end()));
+  }
+}
+
 TEST(OrcDatasetSharding, EveryRowIsReadExactlyOnceAcrossOneToFourWorkers) {
   TempDir dir;
   write_rows_table(dir / "big.orc", 0, 1000, 100);  // 10 stripes
