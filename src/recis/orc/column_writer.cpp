@@ -109,21 +109,28 @@ void ColumnWriter::file_statistics(std::vector<proto::ColumnStatistics>& out) co
   for (const auto& child : children_) child->file_statistics(out);
 }
 
+namespace {
+
+// The root column has no field name.
+std::string display_name(const std::string& name) { return name.empty() ? "<root>" : name; }
+
+}  // namespace
+
 void ColumnWriter::fail(std::size_t row, const std::string& what) const {
-  throw ConfigError("ORC writer: column '" + name_ + "' (" + type_.to_string() + ") row " +
+  throw ConfigError("ORC writer: column '" + display_name(name_) + "' (" + type_.to_string() + ") row " +
                     std::to_string(row) + ": " + what);
 }
 
 void ColumnWriter::require_size(std::size_t size, std::size_t needed, const char* what) const {
   if (size < needed) {
-    throw ConfigError("ORC writer: column '" + name_ + "': the vector's " + what + " has " +
+    throw ConfigError("ORC writer: column '" + display_name(name_) + "': the vector's " + what + " has " +
                       std::to_string(size) + " entries, expected at least " +
                       std::to_string(needed));
   }
 }
 
 void throw_vector_mismatch(const Type& type, const std::string& name) {
-  throw ConfigError("ORC writer: column '" + name + "' has type " + type.to_string() +
+  throw ConfigError("ORC writer: column '" + display_name(name) + "' has type " + type.to_string() +
                     " but the batch holds a different kind of column vector there");
 }
 
@@ -150,7 +157,7 @@ std::unique_ptr<ColumnWriter> make_column_writer(const Type& type, std::string n
     case TypeKind::Struct:
     case TypeKind::Union: return make_compound_writer(type, std::move(name), context);
   }
-  throw ConfigError("ORC writer: column '" + name + "' has an unknown type kind");
+  throw ConfigError("ORC writer: column '" + display_name(name) + "' has an unknown type kind");
 }
 
 }  // namespace recis::orc

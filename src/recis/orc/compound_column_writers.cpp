@@ -147,7 +147,6 @@ class UnionColumnWriter final : public ColumnWriter {
     const auto& united = vector_as<UnionVector>(vector, type(), name());
     require_size(united.tags.size(), end, "tags");
     require_size(united.child_rows.size(), end, "child rows");
-    if (vector.has_nulls()) require_size(vector.present.size(), end, "present mask");
     for (std::size_t row = begin; row < end; ++row) {
       if (vector.is_null(row)) continue;
       const std::uint8_t tag = united.tags[row];

@@ -64,7 +64,6 @@ class DecimalColumnWriter final : public ColumnWriter {
       fail(begin, "vector scale " + std::to_string(scale) + " differs from the column's " +
                       std::to_string(type().scale()));
     }
-    if (vector.has_nulls()) require_size(vector.present.size(), end, "present mask");
     for (std::size_t row = begin; row < end; ++row) {
       if (vector.is_null(row)) continue;
       const __int128 value = value_at(row);

@@ -39,7 +39,6 @@ class StringColumnWriter final : public ColumnWriter {
   void write_values(const ColumnVector& vector, std::size_t begin, std::size_t end) override {
     const auto& strings = vector_as<BytesVector>(vector, type(), name());
     require_size(strings.offsets.size(), end + 1, "offsets");
-    if (vector.has_nulls()) require_size(vector.present.size(), end, "present mask");
     for (std::size_t row = begin; row < end; ++row) {
       if (vector.is_null(row)) continue;
       const std::int64_t first = strings.offsets[row];

@@ -40,7 +40,6 @@ class TimestampColumnWriter final : public ColumnWriter {
     const auto& timestamps = vector_as<TimestampVector>(vector, type(), name());
     require_size(timestamps.seconds.size(), end, "seconds");
     require_size(timestamps.nanos.size(), end, "nanos");
-    if (vector.has_nulls()) require_size(vector.present.size(), end, "present mask");
     for (std::size_t row = begin; row < end; ++row) {
       if (vector.is_null(row)) continue;
       std::int64_t seconds = timestamps.seconds[row];
