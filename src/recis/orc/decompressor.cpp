@@ -5,6 +5,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <string>
 
 #include "recis/orc/format_error.h"
@@ -127,12 +128,27 @@ std::size_t Decompressor::decode_chunk(std::string_view chunk) {
   }
 }
 
+std::size_t Decompressor::plain_size_bound(std::string_view stream) const {
+  // Capacity is only reserved (no page is touched), but stays modest for hostile headers.
+  constexpr std::uint64_t kMaxReserve = std::uint64_t{1} << 30;
+  std::uint64_t bound = 0;
+  for (std::size_t offset = 0; offset + kChunkHeaderBytes <= stream.size() && bound < kMaxReserve;) {
+    const auto* header = reinterpret_cast<const unsigned char*>(stream.data() + offset);
+    const std::uint32_t word = header[0] | (header[1] << 8) | (header[2] << 16);
+    const std::size_t length = word >> 1;
+    bound += (word & 1) != 0 ? length : block_size_;
+    offset += kChunkHeaderBytes + length;
+  }
+  return static_cast<std::size_t>(std::min(bound, kMaxReserve));
+}
+
 void Decompressor::decompress(std::string_view stream, std::string& out) {
   out.clear();
   if (kind_ == proto::NONE) {
     out.assign(stream);
     return;
   }
+  out.reserve(plain_size_bound(stream));
   std::size_t offset = 0;
   while (offset < stream.size()) {
     if (stream.size() - offset < kChunkHeaderBytes) {

@@ -34,6 +34,8 @@ class Decompressor {
   void decompress(std::string_view stream, std::string& out);
 
  private:
+  // An upper bound of the plain size from the chunk headers (capped), to reserve once.
+  std::size_t plain_size_bound(std::string_view stream) const;
   // Decodes one compressed chunk into scratch_ and returns the plain length.
   std::size_t decode_chunk(std::string_view chunk);
 

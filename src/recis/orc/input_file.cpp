@@ -1,6 +1,7 @@
 #include "recis/orc/input_file.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,6 +39,23 @@ class DiskFile final : public InputFile {
   int fd_;
 };
 
+// The file mapped read-only: streams are read in place, with no copy and no zero-filled buffer.
+class MappedFile final : public InputFile {
+ public:
+  MappedFile(std::string name, const char* data, std::uint64_t size)
+      : InputFile(std::move(name), size), data_(data) {}
+  ~MappedFile() override { ::munmap(const_cast<char*>(data_), static_cast<std::size_t>(size())); }
+
+ protected:
+  void read_at(std::uint64_t offset, std::size_t length, char* out) const override {
+    std::memcpy(out, data_ + offset, length);
+  }
+  const char* data() const override { return data_; }
+
+ private:
+  const char* data_;
+};
+
 class MemoryFile final : public InputFile {
  public:
   MemoryFile(std::string bytes, std::string name)
@@ -47,6 +65,7 @@ class MemoryFile final : public InputFile {
   void read_at(std::uint64_t offset, std::size_t length, char* out) const override {
     std::memcpy(out, bytes_.data() + offset, length);
   }
+  const char* data() const override { return bytes_.data(); }
 
  private:
   std::string bytes_;
@@ -54,13 +73,25 @@ class MemoryFile final : public InputFile {
 
 }  // namespace
 
-void InputFile::read(std::uint64_t offset, std::uint64_t length, std::string& out,
-                     const char* what) const {
+void InputFile::check_range(std::uint64_t offset, std::uint64_t length, const char* what) const {
   if (offset > size_ || length > size_ - offset) {
     throw FormatError(name_ + ": " + what + " at offset " + std::to_string(offset) + " with " +
                       std::to_string(length) + " bytes lies past the end of the " +
                       std::to_string(size_) + "-byte file");
   }
+}
+
+std::optional<std::string_view> InputFile::view(std::uint64_t offset, std::uint64_t length,
+                                                const char* what) const {
+  check_range(offset, length, what);
+  const char* bytes = data();
+  if (bytes == nullptr) return std::nullopt;
+  return std::string_view(bytes + offset, static_cast<std::size_t>(length));
+}
+
+void InputFile::read(std::uint64_t offset, std::uint64_t length, std::string& out,
+                     const char* what) const {
+  check_range(offset, length, what);
   out.resize(static_cast<std::size_t>(length));
   if (length > 0) read_at(offset, static_cast<std::size_t>(length), out.data());
 }
@@ -78,7 +109,15 @@ std::unique_ptr<InputFile> InputFile::open(const std::filesystem::path& path) {
     ::close(fd);
     throw IoError(path.string() + ": not a regular file");
   }
-  return std::make_unique<DiskFile>(path.string(), fd, static_cast<std::uint64_t>(info.st_size));
+  const auto size = static_cast<std::uint64_t>(info.st_size);
+  if (size > 0) {
+    void* mapped = ::mmap(nullptr, static_cast<std::size_t>(size), PROT_READ, MAP_PRIVATE, fd, 0);
+    if (mapped != MAP_FAILED) {
+      ::close(fd);
+      return std::make_unique<MappedFile>(path.string(), static_cast<const char*>(mapped), size);
+    }
+  }
+  return std::make_unique<DiskFile>(path.string(), fd, size);
 }
 
 std::unique_ptr<InputFile> InputFile::from_memory(std::string bytes, std::string name) {

@@ -60,7 +60,13 @@ StripeStreams::StripeStreams(const InputFile& file, Decompressor& decompressor,
   // Streams lie back to back from the stripe start, in footer order: index streams first, then
   // data streams. Only data-section streams of selected columns are read.
   const std::uint64_t data_start = offset + index_length;
-  file.read(data_start, data_length, stripe_bytes_, "stripe data");
+  std::string_view stripe_data;
+  if (const auto in_place = file.view(data_start, data_length, "stripe data")) {
+    stripe_data = *in_place;
+  } else {
+    file.read(data_start, data_length, stripe_bytes_, "stripe data");
+    stripe_data = stripe_bytes_;
+  }
   columns_.resize(selected.size());
   std::uint64_t position = offset;
   for (const auto& stream : footer_.streams()) {
@@ -85,7 +91,7 @@ StripeStreams::StripeStreams(const InputFile& file, Decompressor& decompressor,
       throw FormatError(context_ + ": column " + std::to_string(column) + " has two streams of kind " +
                         std::to_string(kind));
     }
-    const std::string_view bytes(stripe_bytes_.data() + (start - data_start), length);
+    const std::string_view bytes = stripe_data.substr(start - data_start, length);
     streams.found[kind] = true;
     if (!decompressor.is_compressed()) {
       streams.bytes[kind] = bytes;

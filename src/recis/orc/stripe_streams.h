@@ -63,7 +63,7 @@ class StripeStreams {
   proto::StripeFooter footer_;
   std::string writer_timezone_;
   std::vector<ColumnStreams> columns_;
-  std::string stripe_bytes_;            // the stripe's data section, as read
+  std::string stripe_bytes_;  // the stripe's data section when the file is not in memory
   std::deque<std::string> decompressed_;  // stable storage for decompressed streams
 };
 
