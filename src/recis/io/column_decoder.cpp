@@ -131,10 +131,10 @@ DecodedColumn decode_varlen(const ColumnSpec& spec, orc::ColumnVector& vector, s
   out.offsets.resize(1);
   const bool integer_ids = elements.kind != TypeKind::Struct && is_integer(elements.kind);
   if (integer_ids && !list.has_nulls() && !elements.has_nulls() && list.offsets.size() == rows + 1) {
-    // Nothing to convert: adopt the reader's buffers.
-    out.ids = std::move(static_cast<orc::LongVector&>(elements).values);
-    out.ids.resize(static_cast<std::size_t>(list.offsets.back()));
-    out.offsets[0] = std::move(list.offsets);
+    // Nothing to convert: copy the buffers whole (the reader keeps its capacity for the next chunk).
+    const auto& values = static_cast<const orc::LongVector&>(elements).values;
+    out.ids.assign(values.begin(), values.begin() + list.offsets.back());
+    out.offsets[0] = list.offsets;
     return out;
   }
   auto& row_offsets = out.offsets[0];
@@ -174,8 +174,8 @@ DecodedColumn decode_fixedlen(const ColumnSpec& spec, orc::ColumnVector& vector,
                           return b - a != static_cast<std::int64_t>(dim);
                         }) == offsets.end();
   if (all_full && elements.kind == TypeKind::Double) {
-    out.reals = std::move(static_cast<orc::DoubleVector&>(elements).values);
-    out.reals.resize(rows * dim);
+    const auto& values = static_cast<const orc::DoubleVector&>(elements).values;
+    out.reals.assign(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(rows * dim));
     return out;
   }
   out.reals.resize(rows * dim);

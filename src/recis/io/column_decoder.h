@@ -1,8 +1,9 @@
 // Turns one declared column of a decoded ORC stripe (an orc::ColumnVector) into flat buffers the
 // batch builder slices: dense rows for fixedlen columns, offsets per level plus values (and
 // weights) for varlen columns. String values are hashed here (hash_to_id), nulls become defaults
-// (fixedlen) or empty lists (varlen), and when nothing needs converting the ORC buffers are moved,
-// not copied. check_column_type() says up front whether a file column fits its declaration.
+// (fixedlen) or empty lists (varlen), and when nothing needs converting the ORC buffers are copied
+// whole (the reader keeps their capacity for its next chunk). check_column_type() says up front
+// whether a file column fits its declaration.
 // Used by OrcDataset's decode threads and by FilePlan. Pure functions; thread-safe.
 #pragma once
 
@@ -35,8 +36,7 @@ struct DecodedColumn {
 // Throws ConfigError naming `file`, the column, its type and what the declaration accepts.
 void check_column_type(const ColumnSpec& spec, const orc::Type& type, const std::string& file);
 
-// Decodes `rows` rows of `vector` (a column checked by check_column_type). May move buffers out
-// of `vector`. `file` and `first_row` (the file row of row 0) name a bad row in errors: a
+// Decodes `rows` rows of `vector` (a column checked by check_column_type). `file` and `first_row` (the file row of row 0) name a bad row in errors: a
 // fixedlen list of the wrong length throws recis::Error.
 DecodedColumn decode_column(const ColumnSpec& spec, orc::ColumnVector& vector, std::size_t rows,
                             const std::string& file, std::uint64_t first_row);
