@@ -101,6 +101,16 @@ TEST(RleV2Decoder, PatchSetsTheHighBits) {
             (std::vector<std::int64_t>{1, 2 | (1 << 8)}));
 }
 
+// Value width 56 + patch width 16 exceeds 64 bits: legal (the spec bounds gap + patch width only;
+// Java writes such runs). One value 5, 1-byte base 0, one 17-bit patch entry (gap 0, patch 0x0102):
+// the patch's bits above bit 63 fall off, leaving 0x02 << 56.
+TEST(RleV2Decoder, PatchWiderThanTheValueKeepsItsLow64Bits) {
+  const std::string run =
+      bytes_of({0xbc, 0x00, 0x0f, 0x01, 0x00, 0, 0, 0, 0, 0, 0, 0x05, 0x00, 0x81, 0x00});
+  EXPECT_EQ(decode(IntRleVersion::V2, false, run, 1),
+            (std::vector<std::int64_t>{(std::int64_t{2} << 56) | 5}));
+}
+
 TEST(RleV2Decoder, PatchPastTheRunThrows) {
   EXPECT_THROW(decode(IntRleVersion::V2, false, patched_run(5), 2), FormatError);
 }

@@ -59,8 +59,10 @@ void RleV2Decoder::decode_patched_base(std::int64_t* out, std::size_t length) {
   const int patch_width = decode_bit_width(third & 31);
   const int gap_width = (fourth >> 5) + 1;
   const std::size_t patch_count = fourth & 31;
-  if (width + patch_width > 64 || gap_width + patch_width > 64) {
-    throw FormatError("RLEv2 patched base: value width " + std::to_string(width) +
+  // The spec bounds only gap width + patch width; value width + patch width may exceed 64 (Java
+  // writes such runs), and then the patch's high bits fall off the 64-bit value, as in Apache ORC.
+  if (gap_width + patch_width > 64) {
+    throw FormatError("RLEv2 patched base: gap width " + std::to_string(gap_width) +
                       " + patch width " + std::to_string(patch_width) + " exceeds 64 bits");
   }
 
@@ -87,7 +89,7 @@ void RleV2Decoder::decode_patched_base(std::int64_t* out, std::size_t length) {
       throw FormatError("RLEv2 patched base: patch at position " + std::to_string(position) +
                         " past the run of " + std::to_string(length) + " values");
     }
-    values[position] |= patch << width;
+    if (width < 64) values[position] |= patch << width;
   }
   for (std::size_t i = 0; i < length; ++i) values[i] += base;
 }
