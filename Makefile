@@ -5,6 +5,8 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
 .PHONY: deps configure build demo test sanitize fuzz clean
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 600
 
 deps:
 	@bash scripts/install-deps.sh
@@ -30,5 +32,15 @@ sanitize: deps
 	@cmake --build $(SAN_BUILD) -j $(JOBS)
 	@cd $(SAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
 
+# The ORC reader's libFuzzer target (clang, ASan+UBSan), seeded with the shared corpus.
+fuzz: deps
+	@cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+		-DRECIS_WITH_TORCH=OFF -DRECIS_SANITIZE=ON -DRECIS_FUZZ=ON -DRECIS_BUILD_TESTS=OFF >/dev/null
+	@cmake --build $(FUZZ_BUILD) --target orc_reader_fuzzer
+	@mkdir -p $(FUZZ_BUILD)/corpus
+	@cp $(filter-out %recis-deepfm-part-0.orc,$(wildcard ../shared/orc-corpus/*.orc)) $(FUZZ_BUILD)/corpus/
+	$(FUZZ_BUILD)/fuzz/orc_reader_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=131072 \
+		-rss_limit_mb=2048 $(FUZZ_BUILD)/corpus
+
 clean:
-	rm -rf $(BUILD) $(SAN_BUILD)
+	rm -rf $(BUILD) $(SAN_BUILD) $(FUZZ_BUILD)
