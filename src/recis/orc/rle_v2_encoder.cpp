@@ -4,6 +4,7 @@
 #include <bit>
 #include <limits>
 
+#include "recis/orc/bit_unpacker.h"
 #include "recis/orc/varint_encoder.h"
 
 namespace recis::orc {
@@ -14,20 +15,6 @@ enum class SubEncoding : std::uint8_t { ShortRepeat = 0, Direct = 1, PatchedBase
 constexpr int kMaxPatches = 31;          // 5 bits in the PATCHED_BASE header
 constexpr int kMaxPatchGap = 255;        // 8 bits of gap at most
 constexpr std::int64_t kMaxPatchedBase = std::int64_t{1} << 56;
-
-// The widths the 5-bit width code can express, rounding up: 1..24, 26, 28, 30, 32, 40, 48, 56, 64.
-int closest_fixed_bits(int bits) {
-  if (bits <= 1) return 1;
-  if (bits <= 24) return bits;
-  if (bits <= 26) return 26;
-  if (bits <= 28) return 28;
-  if (bits <= 30) return 30;
-  if (bits <= 32) return 32;
-  if (bits <= 40) return 40;
-  if (bits <= 48) return 48;
-  if (bits <= 56) return 56;
-  return 64;
-}
 
 // Byte-friendly widths (1, 2, 4, 8, 16, 24, ..., 64) that decode fastest.
 int closest_aligned_bits(int bits) {
