@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_flags.h"
 #include "bench_registry.h"
 #include "recis/common/error.h"
 #include "recis/io/orc_dataset.h"
@@ -31,26 +32,11 @@ struct Options {
 
 Options parse_options(const std::vector<std::string>& args) {
   Options options;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    auto value = [&]() -> long long {
-      if (i + 1 >= args.size()) throw ConfigError("dataset: " + args[i] + " needs a value");
-      const long long parsed = std::stoll(args[++i]);
-      if (parsed <= 0) throw ConfigError("dataset: " + args[i - 1] + " must be positive");
-      return parsed;
-    };
-    if (args[i] == "--rows") {
-      options.rows = static_cast<std::size_t>(value());
-    } else if (args[i] == "--threads") {
-      options.threads = static_cast<std::size_t>(value());
-    } else if (args[i] == "--batch-size") {
-      options.batch_size = value();
-    } else if (args[i] == "--repeats") {
-      options.repeats = static_cast<int>(value());
-    } else {
-      throw ConfigError("dataset: unknown argument '" + args[i] +
-                        "' (expected --rows N, --threads N, --batch-size N, --repeats N)");
-    }
-  }
+  parse_bench_flags("dataset", args,
+                    {positive_integer_flag("--rows", &options.rows),
+                     positive_integer_flag("--threads", &options.threads),
+                     positive_integer_flag("--batch-size", &options.batch_size),
+                     positive_integer_flag("--repeats", &options.repeats)});
   return options;
 }
 

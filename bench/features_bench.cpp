@@ -8,9 +8,11 @@
 #include <limits>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "bench_flags.h"
 #include "bench_registry.h"
 #include "recis/common/error.h"
 #include "recis/common/threads.h"
@@ -28,29 +30,18 @@ struct Options {
 
 Options parse_options(const std::vector<std::string>& args) {
   Options options;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const bool has_value = i + 1 < args.size();
-    if (args[i] == "--batch" && has_value) {
-      options.batch = std::stoll(args[++i]);
-    } else if (args[i] == "--repeats" && has_value) {
-      options.repeats = std::stoi(args[++i]);
-    } else if (args[i] == "--features" && has_value) {
-      options.feature_counts.clear();
-      std::stringstream list(args[++i]);
-      for (std::string item; std::getline(list, item, ',');) {
-        options.feature_counts.push_back(std::stoi(item));
-      }
-    } else {
-      throw ConfigError("bench features: unknown argument '" + args[i] +
-                        "' (use --batch N, --features 26,200, --repeats N)");
+  auto set_feature_counts = [&options](const std::string& value) {
+    options.feature_counts.clear();
+    std::stringstream list(value);
+    for (std::string item; std::getline(list, item, ',');) {
+      options.feature_counts.push_back(static_cast<int>(parse_positive_integer(item)));
     }
-  }
-  if (options.batch < 1 || options.repeats < 1 || options.feature_counts.empty()) {
-    throw ConfigError("bench features: --batch, --repeats and --features must be positive");
-  }
-  for (int count : options.feature_counts) {
-    if (count < 1) throw ConfigError("bench features: feature counts must be positive");
-  }
+    if (options.feature_counts.empty()) throw std::invalid_argument("expected counts like 26,200");
+  };
+  parse_bench_flags("features", args,
+                    {positive_integer_flag("--batch", &options.batch),
+                     positive_integer_flag("--repeats", &options.repeats),
+                     {"--features", set_feature_counts}});
   return options;
 }
 

@@ -16,8 +16,10 @@
 #include <functional>
 #include <random>
 #include <string>
+#include <stdexcept>
 #include <vector>
 
+#include "bench_flags.h"
 #include "bench_registry.h"
 #include "recis/common/error.h"
 #include "recis/orc/reader.h"
@@ -34,28 +36,17 @@ struct Options {
 
 Options parse_options(const std::vector<std::string>& args) {
   Options options;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (i + 1 >= args.size()) throw ConfigError("orc_read: " + arg + " needs a value");
-    const std::string& value = args[++i];
-    if (arg == "--rows") {
-      options.rows = std::stoull(value);
-    } else if (arg == "--batch-size") {
-      options.batch_rows = std::stoull(value);
-    } else if (arg == "--compression") {
-      if (!orc::proto::CompressionKind_Parse(value, &options.compression)) {
-        std::string upper;
-        for (char c : value) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        if (!orc::proto::CompressionKind_Parse(upper, &options.compression)) {
-          throw ConfigError("orc_read: unknown compression '" + value + "'");
-        }
-      }
-    } else {
-      throw ConfigError("orc_read: unknown option " + arg +
-                        " (options: --rows, --batch-size, --compression)");
+  auto set_compression = [&options](const std::string& value) {
+    std::string upper;
+    for (char c : value) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (!orc::proto::CompressionKind_Parse(upper, &options.compression)) {
+      throw std::invalid_argument("expected none, zlib, snappy, lz4 or zstd");
     }
-  }
-  if (options.batch_rows == 0) throw ConfigError("orc_read: --batch-size must be positive");
+  };
+  parse_bench_flags("orc_read", args,
+                    {positive_integer_flag("--rows", &options.rows),
+                     positive_integer_flag("--batch-size", &options.batch_rows),
+                     {"--compression", set_compression}});
   return options;
 }
 

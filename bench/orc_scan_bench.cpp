@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_flags.h"
 #include "bench_registry.h"
 #include "recis/common/error.h"
 #include "recis/orc/reader.h"
@@ -34,24 +35,10 @@ struct Options {
 
 Options parse_options(const std::vector<std::string>& args) {
   Options options;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    auto value = [&]() -> long long {
-      if (i + 1 >= args.size()) throw ConfigError("orc-scan: " + args[i] + " needs a value");
-      const long long parsed = std::stoll(args[++i]);
-      if (parsed <= 0) throw ConfigError("orc-scan: " + args[i - 1] + " must be positive");
-      return parsed;
-    };
-    if (args[i] == "--rows") {
-      options.rows = static_cast<std::size_t>(value());
-    } else if (args[i] == "--criteo-rows") {
-      options.criteo_rows = static_cast<std::size_t>(value());
-    } else if (args[i] == "--repeats") {
-      options.repeats = static_cast<int>(value());
-    } else {
-      throw ConfigError("orc-scan: unknown argument '" + args[i] +
-                        "' (expected --rows N, --criteo-rows N, --repeats N)");
-    }
-  }
+  parse_bench_flags("orc-scan", args,
+                    {positive_integer_flag("--rows", &options.rows),
+                     positive_integer_flag("--criteo-rows", &options.criteo_rows),
+                     positive_integer_flag("--repeats", &options.repeats)});
   return options;
 }
 
