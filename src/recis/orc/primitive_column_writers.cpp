@@ -42,10 +42,29 @@ class SingleStreamWriter : public ColumnWriter {
   std::unique_ptr<OutputStream> data_;
 };
 
-class BooleanColumnWriter final : public SingleStreamWriter {
+// Columns whose DATA stream is one byte-oriented encoder (boolean, tinyint), encoded DIRECT.
+template <typename Encoder>
+class ByteEncodedWriter : public SingleStreamWriter {
  public:
-  BooleanColumnWriter(const Type& type, std::string name, const ColumnWriterContext& context)
+  ByteEncodedWriter(const Type& type, std::string name, const ColumnWriterContext& context)
       : SingleStreamWriter(type, std::move(name), context), encoder_(*data_) {}
+
+ protected:
+  void record_positions(std::vector<std::uint64_t>& positions) override {
+    encoder_.record_position(positions);
+  }
+  void flush_streams(std::vector<StripeStream>& streams, proto::ColumnEncoding& encoding) override {
+    encoder_.flush();
+    append_data_stream(streams);
+    encoding.set_kind(proto::ColumnEncoding::DIRECT);
+  }
+
+  Encoder encoder_;
+};
+
+class BooleanColumnWriter final : public ByteEncodedWriter<BooleanEncoder> {
+ public:
+  using ByteEncodedWriter::ByteEncodedWriter;
 
  protected:
   void write_values(const ColumnVector& vector, std::size_t begin, std::size_t end) override {
@@ -57,23 +76,11 @@ class BooleanColumnWriter final : public SingleStreamWriter {
       stats().add_boolean(value);
     });
   }
-  void record_positions(std::vector<std::uint64_t>& positions) override {
-    encoder_.record_position(positions);
-  }
-  void flush_streams(std::vector<StripeStream>& streams, proto::ColumnEncoding& encoding) override {
-    encoder_.flush();
-    append_data_stream(streams);
-    encoding.set_kind(proto::ColumnEncoding::DIRECT);
-  }
-
- private:
-  BooleanEncoder encoder_;
 };
 
-class ByteColumnWriter final : public SingleStreamWriter {
+class ByteColumnWriter final : public ByteEncodedWriter<ByteRleEncoder> {
  public:
-  ByteColumnWriter(const Type& type, std::string name, const ColumnWriterContext& context)
-      : SingleStreamWriter(type, std::move(name), context), encoder_(*data_) {}
+  using ByteEncodedWriter::ByteEncodedWriter;
 
  protected:
   void write_values(const ColumnVector& vector, std::size_t begin, std::size_t end) override {
@@ -89,17 +96,6 @@ class ByteColumnWriter final : public SingleStreamWriter {
       stats().add_integer(value);
     });
   }
-  void record_positions(std::vector<std::uint64_t>& positions) override {
-    encoder_.record_position(positions);
-  }
-  void flush_streams(std::vector<StripeStream>& streams, proto::ColumnEncoding& encoding) override {
-    encoder_.flush();
-    append_data_stream(streams);
-    encoding.set_kind(proto::ColumnEncoding::DIRECT);
-  }
-
- private:
-  ByteRleEncoder encoder_;
 };
 
 // smallint, int, bigint and date: signed integer RLE.
