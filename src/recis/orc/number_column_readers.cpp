@@ -13,31 +13,12 @@ namespace {
 static_assert(std::endian::native == std::endian::little,
               "float/double streams are copied as little-endian bytes");
 
-class BooleanColumnReader final : public ColumnReader {
+// boolean and tinyint: a DATA stream of one byte per value (bits for boolean, decoded by
+// `Decoder`), widened to int64 as `Element` (uint8_t for 0/1, int8_t for signed tinyint).
+template <typename Decoder, typename Element>
+class ByteStreamColumnReader final : public ColumnReader {
  public:
-  BooleanColumnReader(const Type& type, const StripeStreams& streams)
-      : ColumnReader(type, streams), data_(streams.get(type.column_id(), proto::Stream::DATA)) {}
-
-  void read_rows(ColumnVector& out, std::size_t rows, const std::uint8_t* incoming) override {
-    const std::size_t count = append_present(out, rows, incoming);
-    auto& values = static_cast<LongVector&>(out).values;
-    bits_.resize(count);
-    data_.next(bits_.data(), count);
-    const std::size_t start = values.size();
-    values.resize(start + rows);
-    std::int64_t* dest = values.data() + start;
-    for (std::size_t i = 0; i < count; ++i) dest[i] = bits_[i];
-    spread_to_present(dest, rows, count, appended_present(out, rows));
-  }
-
- private:
-  BooleanDecoder data_;
-  std::vector<std::uint8_t> bits_;
-};
-
-class ByteColumnReader final : public ColumnReader {
- public:
-  ByteColumnReader(const Type& type, const StripeStreams& streams)
+  ByteStreamColumnReader(const Type& type, const StripeStreams& streams)
       : ColumnReader(type, streams), data_(streams.get(type.column_id(), proto::Stream::DATA)) {}
 
   void read_rows(ColumnVector& out, std::size_t rows, const std::uint8_t* incoming) override {
@@ -48,14 +29,17 @@ class ByteColumnReader final : public ColumnReader {
     const std::size_t start = values.size();
     values.resize(start + rows);
     std::int64_t* dest = values.data() + start;
-    for (std::size_t i = 0; i < count; ++i) dest[i] = static_cast<std::int8_t>(bytes_[i]);
+    for (std::size_t i = 0; i < count; ++i) dest[i] = static_cast<Element>(bytes_[i]);
     spread_to_present(dest, rows, count, appended_present(out, rows));
   }
 
  private:
-  ByteRleDecoder data_;
+  Decoder data_;
   std::vector<std::uint8_t> bytes_;
 };
+
+using BooleanColumnReader = ByteStreamColumnReader<BooleanDecoder, std::uint8_t>;
+using ByteColumnReader = ByteStreamColumnReader<ByteRleDecoder, std::int8_t>;
 
 class IntegerColumnReader final : public ColumnReader {
  public:
