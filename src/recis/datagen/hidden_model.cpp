@@ -1,0 +1,79 @@
+#include "recis/datagen/hidden_model.h"
+
+#include <array>
+#include <utility>
+
+#include "recis/datagen/counter_random.h"
+#include "recis/datagen/criteo_layout.h"
+
+namespace recis::datagen {
+namespace {
+
+enum WeightKind : std::uint64_t { kIdWeight = 1, kNumericWeight = 2, kFactor = 3 };
+
+constexpr double kNumericScale = 0.18;
+constexpr double kSequenceWeight = 2.0;
+constexpr std::size_t kFactorDim = 4;
+constexpr double kFactorScale = 0.47;
+
+// Pairs of single-valued columns whose hidden factors interact (0-based column indexes; their
+// vocabularies run from 25 to 10^4 ids, so a model sees each pair's head often).
+constexpr std::array<std::pair<std::size_t, std::size_t>, 4> kInteractingPairs = {
+    {{0, 4}, {1, 9}, {3, 16}, {7, 13}}};
+
+// Per-id weight scale: small vocabularies carry more signal per id, huge ones less (their tail
+// ids are seen too rarely for any model to learn them).
+double id_weight_scale(std::uint64_t vocabulary) {
+  if (vocabulary <= 1000) return 0.25;
+  if (vocabulary <= 100000) return 0.17;
+  return 0.085;
+}
+
+}  // namespace
+
+double HiddenModel::logit_without_bias(const CriteoRow& row) const {
+  double logit = first_order(row) + interactions(row);
+  if (!row.hist_ranks.empty()) {
+    const double related_share =
+        static_cast<double>(row.related_in_hist) / static_cast<double>(row.hist_ranks.size());
+    logit += kSequenceWeight * (related_share - 0.5);
+  }
+  return logit;
+}
+
+double HiddenModel::first_order(const CriteoRow& row) const {
+  const auto categorical = categorical_columns();
+  double logit = 0;
+  for (std::size_t c = 0; c < kCategoricalColumns; ++c) {
+    const std::uint32_t ids = row.num_ids(c);
+    if (ids == 0) continue;
+    double sum = 0;
+    for (std::uint32_t k = row.rank_offsets[c]; k < row.rank_offsets[c + 1]; ++k) {
+      sum += hashed_normal(hash_key(seed_, kIdWeight, c, row.ranks[k]));
+    }
+    logit += id_weight_scale(categorical[c].vocabulary) * sum / ids;
+  }
+  for (std::size_t j = 0; j < kNumericColumns; ++j) {
+    if (row.numeric_state[j] != NumericState::Present) continue;
+    logit +=
+        kNumericScale * hashed_normal(hash_key(seed_, kNumericWeight, j)) * row.numeric_latent[j];
+  }
+  return logit;
+}
+
+double HiddenModel::interactions(const CriteoRow& row) const {
+  double logit = 0;
+  for (const auto& [a, b] : kInteractingPairs) {
+    if (row.num_ids(a) == 0 || row.num_ids(b) == 0) continue;
+    const std::uint64_t rank_a = row.ranks[row.rank_offsets[a]];
+    const std::uint64_t rank_b = row.ranks[row.rank_offsets[b]];
+    for (std::size_t d = 0; d < kFactorDim; ++d) {
+      logit += kFactorScale * kFactorScale *
+               hashed_normal(hash_key(seed_, kFactor + d, a, rank_a)) *
+               hashed_normal(hash_key(seed_, kFactor + d, b, rank_b));
+    }
+  }
+  return logit;
+}
+
+}  // namespace recis::datagen

@@ -1,0 +1,32 @@
+// HiddenModel: the logistic model behind the sample data's labels. Its logit is
+//   bias
+//   + sum over categorical columns c of  scale_c * mean over the row's ids of w(c, id)
+//   + sum over numeric columns j of      a_j * z_j            (z_j: the value's latent normal)
+//   + sum over interacting pairs (c, d) of <v(c, id_c), v(d, id_d)>   (4-dim hidden factors)
+//   + kSequenceWeight * (related share of `hist` - 1/2)        (only with the sequence column)
+// where every weight is a pure function of (seed, column, id) drawn from N(0, 1): a first-order
+// part and pairwise interactions, learnable by DeepFM / DCN, and a target-attention part for DIN.
+// Used by CriteoSource. Thread-safety: immutable; logit() may be called concurrently.
+#pragma once
+
+#include <cstdint>
+
+#include "recis/datagen/criteo_row.h"
+
+namespace recis::datagen {
+
+class HiddenModel {
+ public:
+  explicit HiddenModel(std::uint64_t seed) : seed_(seed) {}
+
+  // The logit of `row` without the bias (the bias is solved for a positive rate by CriteoSource).
+  double logit_without_bias(const CriteoRow& row) const;
+
+ private:
+  double first_order(const CriteoRow& row) const;
+  double interactions(const CriteoRow& row) const;
+
+  std::uint64_t seed_;
+};
+
+}  // namespace recis::datagen
