@@ -85,6 +85,8 @@ void Writer::add(const ColumnVector& batch) {
     while (row < batch.num_rows) {
       std::size_t rows = batch.num_rows - row;
       if (stride > 0) rows = std::min<std::size_t>(rows, stride - group_rows_);
+      if (options_.stripe_rows > 0)
+        rows = std::min<std::size_t>(rows, options_.stripe_rows - stripe_rows_);
       root_->write(batch, row, row + rows);
       row += rows;
       stripe_rows_ += rows;
@@ -93,7 +95,8 @@ void Writer::add(const ColumnVector& batch) {
         root_->finish_row_group();
         group_rows_ = 0;
       }
-      if (root_->buffered_size() >= options_.stripe_size) flush_stripe();
+      const bool stripe_full = options_.stripe_rows > 0 && stripe_rows_ == options_.stripe_rows;
+      if (stripe_full || root_->buffered_size() >= options_.stripe_size) flush_stripe();
     }
   } catch (...) {
     // Some columns may hold rows the others lack: the file can no longer be completed.

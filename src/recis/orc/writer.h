@@ -34,6 +34,8 @@ struct WriterOptions {
   std::size_t compression_block_size = 256 * 1024;
   // A stripe is closed once its buffered streams reach about this many bytes.
   std::uint64_t stripe_size = 64ull << 20;
+  // A stripe is also closed once it holds this many rows; 0 sets no row limit.
+  std::uint64_t stripe_rows = 0;
   // Rows per row group of the row index; 0 writes no row index.
   std::uint32_t row_index_stride = 10000;
   // String columns use a dictionary in a stripe when distinct / non-null values <= this
@@ -46,6 +48,7 @@ struct WriterOptions {
   WriterOptions& with_compression(proto::CompressionKind kind) { compression = kind; return *this; }
   WriterOptions& with_block_size(std::size_t bytes) { compression_block_size = bytes; return *this; }
   WriterOptions& with_stripe_size(std::uint64_t bytes) { stripe_size = bytes; return *this; }
+  WriterOptions& with_stripe_rows(std::uint64_t rows) { stripe_rows = rows; return *this; }
   WriterOptions& with_row_index_stride(std::uint32_t rows) { row_index_stride = rows; return *this; }
   WriterOptions& with_dictionary_key_ratio(double ratio) { dictionary_key_ratio = ratio; return *this; }
   WriterOptions& with_version(FileVersion v) { version = v; return *this; }
