@@ -190,7 +190,8 @@ class RandomBatch {
         const bool small_alphabet = type.kind() != TypeKind::Binary && type.kind() != TypeKind::String;
         const std::size_t max_length = type.kind() == TypeKind::Char ? 5 : type.kind() == TypeKind::Varchar ? 3 : 12;
         for (std::size_t i = 0; i < rows; ++i) {
-          const std::string value = text(max_length, small_alphabet);
+          std::string value = text(max_length, small_alphabet);
+          if (type.kind() == TypeKind::Char) value.resize(max_length, ' ');  // char(n) is padded
           strings.bytes.insert(strings.bytes.end(), value.begin(), value.end());
           strings.offsets.push_back(static_cast<std::int64_t>(strings.bytes.size()));
         }

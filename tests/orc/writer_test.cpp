@@ -316,6 +316,25 @@ TEST(WriterTest, SmallStripeSizeGivesManyStripesWithTheirOwnStatistics) {
   EXPECT_EQ(next_offset, file.footer.content_length());
 }
 
+TEST(WriterTest, StripeRowsCloseAStripeEveryNRows) {
+  TempDir dir;
+  const Type schema = Type::parse("struct<id:bigint,city:string>");
+  {
+    Writer writer(
+        dir / "r.orc", schema,
+        WriterOptions().with_stripe_rows(1500).with_row_index_stride(1000).with_compression(
+            proto::NONE));
+    for (int batch = 0; batch < 4; ++batch) writer.add(*id_city_batch(schema, batch * 1000, 1000));
+    writer.close();
+  }
+  const ParsedFile file = parse(dir / "r.orc");
+  ASSERT_EQ(file.footer.stripes_size(), 3);
+  EXPECT_EQ(file.footer.stripes(0).number_of_rows(), 1500u);
+  EXPECT_EQ(file.footer.stripes(1).number_of_rows(), 1500u);
+  EXPECT_EQ(file.footer.stripes(2).number_of_rows(), 1000u);
+  EXPECT_EQ(file.footer.number_of_rows(), 4000u);
+}
+
 TEST(WriterTest, ZeroRowFileHasATailAndNoStripes) {
   TempDir dir;
   const Type schema = Type::parse("struct<a:int,b:list<string>>");

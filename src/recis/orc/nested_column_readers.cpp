@@ -1,7 +1,8 @@
-// Column readers for the nested types. list and map: LENGTH (unsigned RLE) per present row, the
-// children read as one flat run of the lengths' sum, in bounded chunks. struct: the children see
-// the struct's presence (a null struct has no child values). union: DATA holds a byte tag per
-// present row; each alternative's child holds only the rows with its tag.
+// Column readers for the nested types. list and map share one reader: LENGTH (unsigned RLE) per
+// present row, the children read as one flat run of the lengths' sum, in bounded chunks.
+// struct: the children see the struct's presence (a null struct has no child values).
+// union: DATA holds a byte tag per present row; each alternative's child holds only the rows
+// with its tag.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -16,89 +17,75 @@ namespace {
 // Child rows are read at most this many per call, so memory grows only with decoded data.
 constexpr std::uint64_t kChildChunk = 65536;
 
-// Reads `rows` lengths into `offsets` (appending) and returns their sum.
-std::uint64_t append_lengths(IntDecoder& lengths, std::vector<std::int64_t>& scratch,
-                             std::vector<std::int64_t>& offsets, std::size_t rows,
-                             std::size_t count, const std::uint8_t* present,
-                             std::uint64_t limit) {
-  scratch.resize(rows);
-  std::int64_t* values = scratch.data();
-  lengths.next(values, count);
-  std::uint64_t total = 0;
-  for (std::size_t i = 0; i < count; ++i) {
-    if (values[i] < 0 || static_cast<std::uint64_t>(values[i]) > limit - total) {
-      throw FormatError("length " + std::to_string(values[i]) +
-                        " is negative or more than the stripe's streams can hold (" +
-                        std::to_string(limit - total) + ")");
+// list and map: a LENGTH per present row, then the children (list: elements; map: keys and values)
+// read as one flat run of the lengths' sum, in chunks of at most kChildChunk rows.
+class RepeatedColumnReader final : public ColumnReader {
+ public:
+  RepeatedColumnReader(const Type& type, const std::vector<bool>& selected,
+                       const StripeStreams& streams)
+      : ColumnReader(type, streams), lengths_(int_stream(proto::Stream::LENGTH, false)) {
+    for (const auto& child : type.children()) {
+      children_.push_back(make_column_reader(child, selected, streams));
     }
-    total += static_cast<std::uint64_t>(values[i]);
   }
-  spread_to_present(values, rows, count, present);
-  std::int64_t offset = offsets.back();
-  for (std::size_t i = 0; i < rows; ++i) {
-    offset += values[i];
-    offsets.push_back(offset);
-  }
-  return total;
-}
-
-void read_in_chunks(ColumnReader& reader, ColumnVector& out, std::uint64_t rows) {
-  while (rows > 0) {
-    const std::uint64_t n = std::min(rows, kChildChunk);
-    reader.read(out, static_cast<std::size_t>(n), nullptr);
-    rows -= n;
-  }
-}
-
-class ListColumnReader final : public ColumnReader {
- public:
-  ListColumnReader(const Type& type, const std::vector<bool>& selected, const StripeStreams& streams)
-      : ColumnReader(type, streams),
-        lengths_(int_stream(proto::Stream::LENGTH, false)),
-        elements_(make_column_reader(type.child(0), selected, streams)) {}
 
   void read_rows(ColumnVector& out, std::size_t rows, const std::uint8_t* incoming) override {
     const std::size_t count = append_present(out, rows, incoming);
-    auto& vector = static_cast<ListVector&>(out);
-    const std::uint64_t total = append_lengths(*lengths_, scratch_, vector.offsets, rows, count,
-                                               appended_present(out, rows),
-                                               streams_.value_limit() - elements_read_);
-    elements_read_ += total;
-    read_in_chunks(*elements_, *vector.elements, total);
+    const std::uint64_t total =
+        append_lengths(offsets_of(out), rows, count, appended_present(out, rows));
+    for (std::size_t c = 0; c < children_.size(); ++c) {
+      ColumnVector& child = child_of(out, c);
+      for (std::uint64_t left = total; left > 0;) {
+        const std::uint64_t n = std::min(left, kChildChunk);
+        children_[c]->read(child, static_cast<std::size_t>(n), nullptr);
+        left -= n;
+      }
+    }
   }
 
  private:
-  std::unique_ptr<IntDecoder> lengths_;
-  std::unique_ptr<ColumnReader> elements_;
-  std::vector<std::int64_t> scratch_;
-  std::uint64_t elements_read_ = 0;  // in this stripe, bounded by the stripe's value_limit()
-};
-
-class MapColumnReader final : public ColumnReader {
- public:
-  MapColumnReader(const Type& type, const std::vector<bool>& selected, const StripeStreams& streams)
-      : ColumnReader(type, streams),
-        lengths_(int_stream(proto::Stream::LENGTH, false)),
-        keys_(make_column_reader(type.child(0), selected, streams)),
-        values_(make_column_reader(type.child(1), selected, streams)) {}
-
-  void read_rows(ColumnVector& out, std::size_t rows, const std::uint8_t* incoming) override {
-    const std::size_t count = append_present(out, rows, incoming);
-    auto& vector = static_cast<MapVector&>(out);
-    const std::uint64_t total = append_lengths(*lengths_, scratch_, vector.offsets, rows, count,
-                                               appended_present(out, rows),
-                                               streams_.value_limit() - entries_read_);
-    entries_read_ += total;
-    read_in_chunks(*keys_, *vector.keys, total);
-    read_in_chunks(*values_, *vector.values, total);
+  static std::vector<std::int64_t>& offsets_of(ColumnVector& out) {
+    return out.kind == TypeKind::List ? static_cast<ListVector&>(out).offsets
+                                      : static_cast<MapVector&>(out).offsets;
   }
 
- private:
+  static ColumnVector& child_of(ColumnVector& out, std::size_t child) {
+    if (out.kind == TypeKind::List) return *static_cast<ListVector&>(out).elements;
+    auto& map = static_cast<MapVector&>(out);
+    return child == 0 ? *map.keys : *map.values;
+  }
+
+  // Reads the lengths of `count` present rows, appends the offsets of all `rows` rows and
+  // returns the lengths' sum, which the stripe's streams must be able to hold.
+  std::uint64_t append_lengths(std::vector<std::int64_t>& offsets, std::size_t rows,
+                               std::size_t count, const std::uint8_t* present) {
+    const std::uint64_t limit = streams_.value_limit() - children_read_;
+    scratch_.resize(rows);
+    std::int64_t* values = scratch_.data();
+    lengths_->next(values, count);
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      if (values[i] < 0 || static_cast<std::uint64_t>(values[i]) > limit - total) {
+        throw FormatError("length " + std::to_string(values[i]) +
+                          " is negative or more than the stripe's streams can hold (" +
+                          std::to_string(limit - total) + ")");
+      }
+      total += static_cast<std::uint64_t>(values[i]);
+    }
+    spread_to_present(values, rows, count, present);
+    std::int64_t offset = offsets.back();
+    for (std::size_t i = 0; i < rows; ++i) {
+      offset += values[i];
+      offsets.push_back(offset);
+    }
+    children_read_ += total;
+    return total;
+  }
+
   std::unique_ptr<IntDecoder> lengths_;
-  std::unique_ptr<ColumnReader> keys_;
-  std::unique_ptr<ColumnReader> values_;
+  std::vector<std::unique_ptr<ColumnReader>> children_;
   std::vector<std::int64_t> scratch_;
-  std::uint64_t entries_read_ = 0;  // in this stripe, bounded by the stripe's value_limit()
+  std::uint64_t children_read_ = 0;  // in this stripe, bounded by the stripe's value_limit()
 };
 
 class StructColumnReader final : public ColumnReader {
@@ -177,12 +164,12 @@ class UnionColumnReader final : public ColumnReader {
 
 std::unique_ptr<ColumnReader> make_list_reader(const Type& type, const std::vector<bool>& selected,
                                                const StripeStreams& streams) {
-  return std::make_unique<ListColumnReader>(type, selected, streams);
+  return std::make_unique<RepeatedColumnReader>(type, selected, streams);
 }
 
 std::unique_ptr<ColumnReader> make_map_reader(const Type& type, const std::vector<bool>& selected,
                                               const StripeStreams& streams) {
-  return std::make_unique<MapColumnReader>(type, selected, streams);
+  return std::make_unique<RepeatedColumnReader>(type, selected, streams);
 }
 
 std::unique_ptr<ColumnReader> make_struct_reader(const Type& type, const std::vector<bool>& selected,

@@ -4,6 +4,8 @@
 // non-null values exceeds the context's ratio (0.8 by default, as Apache ORC). A dictionary
 // stripe writes the sorted distinct values (DICTIONARY_DATA + LENGTH) and each value's rank
 // (DATA); its row index positions are filled in when the stripe's encoding is decided.
+// As Apache ORC's writer, char(n) stores exactly n characters (shorter values padded with spaces,
+// longer ones cut) and varchar(n) at most n, counting UTF-8 characters.
 #include <algorithm>
 #include <numeric>
 #include <string>
@@ -22,11 +24,28 @@ struct StringHash {
   }
 };
 
+// The byte length of the first `characters` UTF-8 characters of `value` (all of it if shorter).
+std::size_t utf8_prefix_bytes(std::string_view value, std::size_t characters) {
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const bool starts_character = (static_cast<unsigned char>(value[i]) & 0xC0) != 0x80;
+    if (starts_character && characters-- == 0) return i;
+  }
+  return value.size();
+}
+
+std::size_t utf8_length(std::string_view value) {
+  std::size_t characters = 0;
+  for (const char byte : value) characters += (static_cast<unsigned char>(byte) & 0xC0) != 0x80;
+  return characters;
+}
+
 class StringColumnWriter final : public ColumnWriter {
  public:
   StringColumnWriter(const Type& type, std::string name, const ColumnWriterContext& context)
       : ColumnWriter(type, std::move(name), context),
         binary_(type.kind() == TypeKind::Binary),
+        bounded_(type.kind() == TypeKind::Char || type.kind() == TypeKind::Varchar),
+        pad_(type.kind() == TypeKind::Char),
         dictionary_allowed_(!binary_ && context.dictionary_key_ratio > 0),
         data_(make_stream()),
         lengths_(make_stream()),
@@ -48,8 +67,8 @@ class StringColumnWriter final : public ColumnWriter {
                       ") do not lie within the " + std::to_string(strings.bytes.size()) +
                       " value bytes");
       }
-      const std::string_view value(strings.bytes.data() + first,
-                                   static_cast<std::size_t>(last - first));
+      const std::string_view value = fit_to_length(
+          std::string_view(strings.bytes.data() + first, static_cast<std::size_t>(last - first)));
       if (binary_) {
         stats().add_binary(value.size());
       } else {
@@ -116,6 +135,19 @@ class StringColumnWriter final : public ColumnWriter {
   }
 
  private:
+  // `value` cut or padded to the column's char(n) / varchar(n) length; unchanged otherwise.
+  std::string_view fit_to_length(std::string_view value) {
+    if (!bounded_) return value;
+    const std::size_t max_characters = type().max_length();
+    const std::size_t kept = utf8_prefix_bytes(value, max_characters);
+    if (kept < value.size() || !pad_) return value.substr(0, kept);
+    const std::size_t characters = utf8_length(value);
+    if (characters == max_characters) return value;
+    padded_.assign(value);
+    padded_.append(max_characters - characters, ' ');
+    return padded_;
+  }
+
   std::uint32_t intern(std::string_view value) {
     auto found = dictionary_.find(value);
     if (found != dictionary_.end()) return found->second;
@@ -191,6 +223,8 @@ class StringColumnWriter final : public ColumnWriter {
   }
 
   const bool binary_;
+  const bool bounded_;  // char(n) / varchar(n): at most n characters
+  const bool pad_;      // char(n): padded to n characters
   const bool dictionary_allowed_;
   std::unique_ptr<OutputStream> data_;
   std::unique_ptr<OutputStream> lengths_;
@@ -205,6 +239,7 @@ class StringColumnWriter final : public ColumnWriter {
   std::vector<std::uint32_t> ids_;
   std::vector<std::size_t> group_starts_;
   std::size_t dictionary_bytes_ = 0;
+  std::string padded_;  // the last padded char(n) value
 };
 
 }  // namespace
