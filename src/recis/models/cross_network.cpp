@@ -7,8 +7,8 @@ namespace recis::models {
 CrossNetworkImpl::CrossNetworkImpl(int64_t dim, int64_t num_layers, int64_t low_rank) {
   if (dim <= 0 || num_layers <= 0 || low_rank < 0) {
     throw Error("cross network: needs dim > 0, num_layers > 0 and low_rank >= 0, got dim " +
-                std::to_string(dim) + ", num_layers " + std::to_string(num_layers) +
-                ", low_rank " + std::to_string(low_rank));
+                std::to_string(dim) + ", num_layers " + std::to_string(num_layers) + ", low_rank " +
+                std::to_string(low_rank));
   }
   for (int64_t l = 0; l < num_layers; ++l) {
     const std::string index = std::to_string(l);

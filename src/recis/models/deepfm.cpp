@@ -22,17 +22,17 @@ DeepFm::DeepFm(const DeepFmOptions& options) : fm_features_(options.fm_features)
     }
   }
   if (!options.wide_features.empty() || options.num_dense > 0) {
-    first_order_ = register_module("first_order",
-                                   FirstOrderTerm(options.wide_features, options.num_dense));
+    first_order_ =
+        register_module("first_order", FirstOrderTerm(options.wide_features, options.num_dense));
   }
-  deep_ = register_module(
-      "deep", DeepPart(InputGroup(options.deep_features, options.num_dense), options.hidden,
-                       options.dropout));
+  deep_ = register_module("deep", DeepPart(InputGroup(options.deep_features, options.num_dense),
+                                           options.hidden, options.dropout));
 }
 
 torch::Tensor DeepFm::first_order_term(const ModelInputs& inputs) {
-  if (!first_order_) return torch::zeros({1});
-  return first_order_->forward(inputs);
+  if (first_order_) return first_order_->forward(inputs);
+  const torch::Tensor any_input = pooled_embedding(inputs, fm_features_[0]);
+  return torch::zeros({any_input.size(0)}, any_input.options());
 }
 
 torch::Tensor DeepFm::fm_term(const ModelInputs& inputs) {

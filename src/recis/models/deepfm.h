@@ -37,7 +37,8 @@ class DeepFm : public Model {
 
   torch::Tensor forward(const ModelInputs& inputs) override;
 
-  // The three terms forward() adds, each [B]; first_order_term is 0 without wide or dense inputs.
+  // The three terms forward() adds, each [B]; first_order_term is zeros without wide or dense
+  // inputs.
   torch::Tensor first_order_term(const ModelInputs& inputs);
   torch::Tensor fm_term(const ModelInputs& inputs);
   torch::Tensor deep_term(const ModelInputs& inputs);

@@ -15,9 +15,8 @@ Din::Din(const DinOptions& options) : sequence_(options.sequence), target_(optio
   InputGroup others(options.other_features, options.num_dense);
   const int64_t others_width = others.width();
   if (!others.empty()) others_.emplace(std::move(others));
-  attention_ = register_module(
-      "attention",
-      TargetAttention(sequence_.dim, options.attention_hidden, options.attention_activation));
+  attention_ = register_module("attention", TargetAttention(sequence_.dim, options.attention_hidden,
+                                                            options.attention_activation));
   tower_ = register_module(
       "tower", MlpTower(MlpTowerOptions(2 * sequence_.dim + others_width, options.hidden)
                             .dropout(options.dropout)));

@@ -16,8 +16,8 @@ FirstOrderTermImpl::FirstOrderTermImpl(std::vector<EmbeddingInfo> embeddings, in
     throw Error("first-order term: needs dim-1 embeddings or dense features");
   }
   if (num_dense_ > 0) {
-    dense_ = register_module("dense", torch::nn::Linear(torch::nn::LinearOptions(num_dense_, 1)
-                                                            .bias(false)));
+    dense_ = register_module(
+        "dense", torch::nn::Linear(torch::nn::LinearOptions(num_dense_, 1).bias(false)));
   }
   bias_ = register_parameter("bias", torch::zeros({1}));
 }

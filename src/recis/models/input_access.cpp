@@ -52,8 +52,8 @@ torch::Tensor sequence_embedding(const ModelInputs& inputs, const EmbeddingInfo&
   const torch::Tensor& tensor = find_embedding(inputs, info);
   if (tensor.dim() != 3 || tensor.size(1) != info.sequence_length || tensor.size(2) != info.dim) {
     throw Error("model input: sequence '" + info.name + "' must be [B, " +
-                std::to_string(info.sequence_length) + ", " + std::to_string(info.dim) +
-                "], got " + shape_of(tensor));
+                std::to_string(info.sequence_length) + ", " + std::to_string(info.dim) + "], got " +
+                shape_of(tensor));
   }
   const torch::Tensor mask = sequence_mask(inputs, info).unsqueeze(-1);
   return torch::where(mask, tensor, torch::zeros({}, tensor.options()));
@@ -70,8 +70,8 @@ torch::Tensor dense_features(const ModelInputs& inputs, int64_t num_dense) {
                 std::to_string(num_dense) + ")");
   }
   if (inputs.dense.dim() != 2 || inputs.dense.size(1) != num_dense) {
-    throw Error("model input: dense features must be [B, " + std::to_string(num_dense) +
-                "], got " + shape_of(inputs.dense));
+    throw Error("model input: dense features must be [B, " + std::to_string(num_dense) + "], got " +
+                shape_of(inputs.dense));
   }
   return inputs.dense;
 }
@@ -89,9 +89,8 @@ torch::Tensor InputGroup::concat(const ModelInputs& inputs) const {
   for (std::size_t i = 1; i < parts.size(); ++i) {
     if (parts[i].size(0) != parts[0].size(0)) {
       const std::string name = i < embeddings_.size() ? embeddings_[i].name : "dense";
-      throw Error("model input: '" + name + "' has batch size " +
-                  std::to_string(parts[i].size(0)) + ", '" + embeddings_[0].name + "' has " +
-                  std::to_string(parts[0].size(0)));
+      throw Error("model input: '" + name + "' has batch size " + std::to_string(parts[i].size(0)) +
+                  ", '" + embeddings_[0].name + "' has " + std::to_string(parts[0].size(0)));
     }
   }
   return torch::cat(parts, 1);

@@ -3,9 +3,8 @@
 namespace recis::models {
 
 MlpModel::MlpModel(const MlpModelOptions& options) {
-  deep_ = register_module(
-      "deep", DeepPart(InputGroup(options.features, options.num_dense), options.hidden,
-                       options.dropout));
+  deep_ = register_module("deep", DeepPart(InputGroup(options.features, options.num_dense),
+                                           options.hidden, options.dropout));
 }
 
 torch::Tensor MlpModel::forward(const ModelInputs& inputs) { return deep_->forward(inputs); }

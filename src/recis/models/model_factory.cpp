@@ -16,8 +16,10 @@ namespace {
 struct Registry {
   std::mutex mutex;
   std::map<std::string, ModelFactory> factories = {
-      {"mlp", mlp_from_config},         {"deepfm", deepfm_from_config},
-      {"wide_deep", wide_deep_from_config}, {"dcnv2", dcn_v2_from_config},
+      {"mlp", mlp_from_config},
+      {"deepfm", deepfm_from_config},
+      {"wide_deep", wide_deep_from_config},
+      {"dcnv2", dcn_v2_from_config},
       {"din", din_from_config},
   };
 };

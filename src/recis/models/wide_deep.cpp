@@ -6,9 +6,8 @@ namespace recis::models {
 
 WideDeep::WideDeep(const WideDeepOptions& options) {
   wide_ = register_module("wide", FirstOrderTerm(options.wide_features, options.num_dense));
-  deep_ = register_module(
-      "deep", DeepPart(InputGroup(options.deep_features, options.num_dense), options.hidden,
-                       options.dropout));
+  deep_ = register_module("deep", DeepPart(InputGroup(options.deep_features, options.num_dense),
+                                           options.hidden, options.dropout));
 }
 
 torch::Tensor WideDeep::forward(const ModelInputs& inputs) {
