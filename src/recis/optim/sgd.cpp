@@ -1,0 +1,32 @@
+#include "recis/optim/sgd.h"
+
+#include "recis/optim/optimizer_checks.h"
+#include "recis/optim/row_update.h"
+
+namespace recis::optim {
+namespace {
+
+struct SgdKernel {
+  float lr, weight_decay;
+  void operator()(float* __restrict w, const float* __restrict g, float scale, float* const*,
+                  std::size_t dim) const {
+    for (std::size_t d = 0; d < dim; ++d) w[d] -= lr * (g[d] * scale + weight_decay * w[d]);
+  }
+};
+
+}  // namespace
+
+Sgd::Sgd(const SparseOptimizerOptions& base, const SgdOptions& options)
+    : SparseOptimizer(base), options_(options) {
+  check_non_negative("sgd", "weight_decay", options.weight_decay);
+}
+
+std::vector<embedding::SlotSpec> Sgd::slots(std::size_t) const { return {}; }
+
+void Sgd::update(const embedding::SparseGrad& grad, std::span<const std::size_t> slot_indexes,
+                 int64_t) {
+  update_rows(pool(), grad, grad_reduction(), slot_indexes,
+              SgdKernel{static_cast<float>(lr()), static_cast<float>(options_.weight_decay)});
+}
+
+}  // namespace recis::optim
