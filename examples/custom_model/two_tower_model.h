@@ -85,7 +85,7 @@ inline std::shared_ptr<recis::models::Model> two_tower_from_config(
   if (options.user_features.empty()) config.fail("user_features", "list the user embeddings");
   if (options.item_features.empty()) config.fail("item_features", "list the item embeddings");
   options.tower = config.layer_sizes("tower", options.tower);
-  options.dim = config.integer("dim", options.dim, 1);
+  options.dim = config.integer("dim", options.dim, 1, recis::models::ConfigReader::kMaxLayerSize);
   options.temperature = config.number("temperature", options.temperature, 1e-3, 1e3);
   return std::make_shared<TwoTowerModel>(options);
 }

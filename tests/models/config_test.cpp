@@ -81,13 +81,18 @@ TEST(BuildModel, UnknownKeysAreNamed) {
 
 TEST(BuildModel, BadValuesAreNamedWithWhatWasSeen) {
   EXPECT_EQ(build_error("[model]\ntype = 'deepfm'\nhidden = [400, -1]"),
-            "model.hidden: expected a list of positive integers, got [ 400, -1 ]");
+            "model.hidden: expected a list of positive integers up to 65536, got [ 400, -1 ]");
   EXPECT_EQ(build_error("[model]\ntype = 'deepfm'\nhidden = 400"),
-            "model.hidden: expected a list of positive integers, got 400");
+            "model.hidden: expected a list of positive integers up to 65536, got 400");
+  EXPECT_EQ(
+      build_error("[model]\ntype = 'mlp'\nhidden = [64, 10000000000]"),
+      "model.hidden: expected a list of positive integers up to 65536, got [ 64, 10000000000 ]");
+  EXPECT_EQ(build_error("[model]\ntype = 'mlp'\nhidden = [64.0]"),
+            "model.hidden: expected a list of positive integers up to 65536, got [ 64.0 ]");
   EXPECT_EQ(build_error("[model]\ntype = 'wide_deep'\ndropout = 1.5"),
             "model.dropout: expected a number in [0, 1), got 1.5");
   EXPECT_EQ(build_error("[model]\ntype = 'dcnv2'\ncross_layers = 0"),
-            "model.cross_layers: expected an integer >= 1, got 0");
+            "model.cross_layers: expected an integer in [1, 64], got 0");
   EXPECT_EQ(build_error("[model]\ntype = 'dcnv2'\nstructure = 'side_by_side'"),
             "model.structure: expected one of stacked, parallel, got 'side_by_side'");
   EXPECT_EQ(build_error("[model]\ntype = 'din'\nsequence = 'clicks'\ntarget = 'c1'\n"

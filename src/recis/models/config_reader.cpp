@@ -65,13 +65,15 @@ std::string ConfigReader::choice(const std::string& key, const std::string& fall
   return value;
 }
 
-int64_t ConfigReader::integer(const std::string& key, int64_t fallback, int64_t minimum) {
+int64_t ConfigReader::integer(const std::string& key, int64_t fallback, int64_t minimum,
+                              int64_t maximum) {
   const toml::node* node = find(key);
   if (!node) return fallback;
-  const std::string expected = "an integer >= " + std::to_string(minimum);
+  const std::string expected =
+      "an integer in [" + std::to_string(minimum) + ", " + std::to_string(maximum) + "]";
   if (!node->is_integer()) fail_got(key, expected, *node);
   const int64_t value = node->value<int64_t>().value();
-  if (value < minimum) fail_got(key, expected, *node);
+  if (value < minimum || value > maximum) fail_got(key, expected, *node);
   return value;
 }
 
@@ -91,13 +93,14 @@ std::vector<int64_t> ConfigReader::layer_sizes(const std::string& key,
                                                std::vector<int64_t> fallback) {
   const toml::node* node = find(key);
   if (!node) return fallback;
-  const std::string expected = "a list of positive integers";
+  const std::string expected = "a list of positive integers up to " + std::to_string(kMaxLayerSize);
   const toml::array* array = node->as_array();
   if (!array) fail_got(key, expected, *node);
   std::vector<int64_t> sizes;
   for (const toml::node& item : *array) {
-    if (!item.is_integer() || item.value<int64_t>().value() <= 0) fail_got(key, expected, *node);
-    sizes.push_back(item.value<int64_t>().value());
+    const int64_t size = item.value_exact<int64_t>().value_or(0);
+    if (size <= 0 || size > kMaxLayerSize) fail_got(key, expected, *node);
+    sizes.push_back(size);
   }
   return sizes;
 }

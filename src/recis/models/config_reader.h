@@ -30,11 +30,12 @@ class ConfigReader {
   // An optional string that must be one of `allowed`.
   std::string choice(const std::string& key, const std::string& fallback,
                      const std::vector<std::string>& allowed);
-  // An optional integer >= minimum.
-  int64_t integer(const std::string& key, int64_t fallback, int64_t minimum);
+  // An optional integer in [minimum, maximum].
+  int64_t integer(const std::string& key, int64_t fallback, int64_t minimum, int64_t maximum);
   // An optional number in [low, high).
   double number(const std::string& key, double fallback, double low, double high);
-  // An optional list of positive integers (layer sizes); may be empty.
+  // An optional list of layer sizes, each in [1, kMaxLayerSize]; may be empty.
+  static constexpr int64_t kMaxLayerSize = 65536;
   std::vector<int64_t> layer_sizes(const std::string& key, std::vector<int64_t> fallback);
 
   // An optional list of embedding names, each in `schema`, without repeats; `fallback` when the

@@ -31,8 +31,8 @@ std::shared_ptr<Model> dcn_v2_from_config(ConfigReader& config, const InputSchem
   if (options.features.empty() && options.num_dense == 0) {
     config.fail("features", "the model has no inputs (no embeddings listed, no dense features)");
   }
-  options.cross_layers = config.integer("cross_layers", options.cross_layers, 1);
-  options.low_rank = config.integer("low_rank", options.low_rank, 0);
+  options.cross_layers = config.integer("cross_layers", options.cross_layers, 1, 64);
+  options.low_rank = config.integer("low_rank", options.low_rank, 0, ConfigReader::kMaxLayerSize);
   options.structure = config.choice("structure", "stacked", {"stacked", "parallel"}) == "stacked"
                           ? CrossStructure::kStacked
                           : CrossStructure::kParallel;
