@@ -137,6 +137,17 @@ TEST(BuildModel, DefaultFmEmbeddingsOfMixedDimsAskForAList) {
             "needs dim 8");
 }
 
+TEST(BuildModel, WideDcnV2InputsNeedLowRankCrossLayers) {
+  const InputSchema wide = make_schema({{"long_history", 64, 200}}, 0);
+  EXPECT_EQ(build_error("[model]\ntype = 'dcnv2'\nfeatures = ['long_history']", wide),
+            "model.low_rank: x0 has 12800 columns, too many for full-rank cross layers (at most "
+            "8192); set low_rank, e.g. 64");
+  EXPECT_EQ(build_error("[model]\ntype = 'dcnv2'\nfeatures = ['long_history']\nlow_rank = 8\n"
+                        "hidden = [4]",
+                        wide),
+            "");
+}
+
 TEST(BuildModel, WideDeepNeedsAWidePart) {
   const InputSchema no_wide = make_schema({{"a", 8, 0}}, 0);
   EXPECT_EQ(build_error("[model]\ntype = 'wide_deep'", no_wide),

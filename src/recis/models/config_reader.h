@@ -1,7 +1,7 @@
 // Typed, checked reads of one model's [model] table. Every getter records its key, so
 // check_all_read() can reject typos; every error is a recis::ConfigError that starts with the full
 // key and says what was expected and what was seen:
-//   model.hidden: expected a list of positive integers, got [ 400, -1 ]
+//   model.hidden: expected a list of positive integers up to 65536, got [ 400, -1 ]
 // Called by build_model() and by the factories of the models (built-in or registered by a user).
 // Thread-safety: one reader per thread; it only reads the table.
 #pragma once
@@ -9,7 +9,6 @@
 #include <toml++/toml.h>
 
 #include <cstdint>
-#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -20,6 +19,10 @@ namespace recis::models {
 
 class ConfigReader {
  public:
+  // The largest layer size layer_sizes() accepts: no config can make a model allocate unbounded
+  // weight matrices.
+  static constexpr int64_t kMaxLayerSize = 65536;
+
   // `prefix` is the table's path in the config file ("model"); keys are reported as prefix.key.
   explicit ConfigReader(const toml::table& table, std::string prefix = "model");
 
@@ -35,7 +38,6 @@ class ConfigReader {
   // An optional number in [low, high).
   double number(const std::string& key, double fallback, double low, double high);
   // An optional list of layer sizes, each in [1, kMaxLayerSize]; may be empty.
-  static constexpr int64_t kMaxLayerSize = 65536;
   std::vector<int64_t> layer_sizes(const std::string& key, std::vector<int64_t> fallback);
 
   // An optional list of embedding names, each in `schema`, without repeats; `fallback` when the

@@ -33,6 +33,13 @@ std::shared_ptr<Model> dcn_v2_from_config(ConfigReader& config, const InputSchem
   }
   options.cross_layers = config.integer("cross_layers", options.cross_layers, 1, 64);
   options.low_rank = config.integer("low_rank", options.low_rank, 0, ConfigReader::kMaxLayerSize);
+  constexpr int64_t kMaxFullRankWidth = 8192;
+  const int64_t width = InputGroup(options.features, options.num_dense).width();
+  if (options.low_rank == 0 && width > kMaxFullRankWidth) {
+    config.fail("low_rank", "x0 has " + std::to_string(width) +
+                                " columns, too many for full-rank cross layers (at most " +
+                                std::to_string(kMaxFullRankWidth) + "); set low_rank, e.g. 64");
+  }
   options.structure = config.choice("structure", "stacked", {"stacked", "parallel"}) == "stacked"
                           ? CrossStructure::kStacked
                           : CrossStructure::kParallel;
