@@ -1,9 +1,9 @@
 // `recis bench dataset [--rows N] [--threads N] [--batch-size N] [--repeats N]`: rows/s through
 // the whole io::OrcDataset pipeline (decode in --threads threads, 4096-row batches of 26 ragged
 // id columns and 14 dense columns) against a raw single-threaded orc::Reader::next scan of the
-// same columns of the same file, both measured in this run. The file is Criteo-like (26
-// list<bigint> + 13 list<double> + a list<double> label, ~1 in 16 lists empty), 1M rows by
-// default, written with our writer (zstd, default stripe size). ratio = pipeline / raw.
+// same columns of the same file, both measured in this run. The file is `recis gen-data`'s
+// Criteo-like sample data (26 list<bigint> + 13 list<double> + a list<double> label; seed 1),
+// 1M rows by default, zstd, default stripe size. ratio = pipeline / raw.
 #include <cstdio>
 #include <filesystem>
 #include <random>
@@ -13,9 +13,9 @@
 #include "bench_flags.h"
 #include "bench_registry.h"
 #include "recis/common/error.h"
+#include "recis/datagen/criteo_generator.h"
 #include "recis/io/orc_dataset.h"
 #include "recis/orc/reader.h"
-#include "recis/orc/writer.h"
 
 namespace recis::bench {
 namespace {
@@ -40,47 +40,6 @@ Options parse_options(const std::vector<std::string>& args) {
   return options;
 }
 
-std::string criteo_schema() {
-  std::string schema = "struct<";
-  for (int i = 1; i <= kSparseColumns; ++i) schema += "c" + std::to_string(i) + ":array<bigint>,";
-  for (int i = 1; i <= kDenseColumns; ++i) schema += "i" + std::to_string(i) + ":array<double>,";
-  return schema + "label:array<double>>";
-}
-
-void write_criteo(const std::filesystem::path& path, std::size_t rows) {
-  const orc::Type schema = orc::Type::parse(criteo_schema());
-  orc::Writer writer(path, schema);
-  auto batch = orc::make_column_vector(schema);
-  std::mt19937_64 rng(2024);
-  constexpr std::size_t kChunk = 10000;
-  for (std::size_t first = 0; first < rows; first += kChunk) {
-    const std::size_t count = std::min(kChunk, rows - first);
-    batch->clear();
-    auto& fields = static_cast<orc::StructVector&>(*batch).fields;
-    for (std::size_t f = 0; f < fields.size(); ++f) {
-      auto& list = static_cast<orc::ListVector&>(*fields[f]);
-      const bool label = f + 1 == fields.size();
-      for (std::size_t i = 0; i < count; ++i) {
-        const std::uint64_t r = rng();
-        const std::int64_t length = label ? 1 : (r % 16 == 0 ? 0 : 1);
-        for (std::int64_t k = 0; k < length; ++k) {
-          if (f < kSparseColumns) {
-            static_cast<orc::LongVector&>(*list.elements).values.push_back(static_cast<std::int64_t>((r >> 8) % (1u << (10 + f % 14))));
-          } else {
-            static_cast<orc::DoubleVector&>(*list.elements).values.push_back(label ? static_cast<double>(r % 4 == 0) : static_cast<double>((r >> 16) % 1000));
-          }
-        }
-        list.offsets.push_back(list.offsets.back() + length);
-      }
-      list.num_rows = count;
-      list.elements->num_rows = static_cast<std::size_t>(list.offsets.back());
-    }
-    batch->num_rows = count;
-    writer.add(*batch);
-  }
-  writer.close();
-}
-
 io::OrcDatasetOptions pipeline_options(const std::filesystem::path& path, const Options& options) {
   io::OrcDatasetOptions dataset;
   dataset.with_paths({path}).with_worker(0, 1).with_batch_size(options.batch_size).with_read_threads(options.threads);
@@ -102,8 +61,9 @@ int run_dataset_bench(const std::vector<std::string>& args) {
       std::filesystem::remove_all(path, ignored);
     }
   } remove_dir{dir};
-  const auto path = dir / "criteo.orc";
-  write_criteo(path, options.rows);
+  const auto path =
+      datagen::generate_criteo(datagen::CriteoOptions().with_out_dir(dir).with_rows(options.rows))
+          .files.front();
 
   std::uint64_t raw_rows = 0;
   std::size_t stripes = 0;

@@ -1,13 +1,16 @@
 // `recis bench orc-scan [--rows N] [--criteo-rows N] [--repeats N]`: writes, with our ORC
 // writer, a 9-column table (bigint, 2x int, double, string, dictionary string, timestamp,
-// boolean, decimal(18,4); 5M rows by default) and a Criteo-like table (26 list<bigint> + 13
-// list<double> + a list<double> label; 1M rows by default), each uncompressed, zstd and zlib,
-// then scans every file with our reader (all columns, 8192-row batches): rows/s and file MB/s.
+// boolean, decimal(18,4); 5M rows by default) and `recis gen-data`'s Criteo-like table (26
+// list<bigint> + 13 list<double> + a list<double> label; 1M rows by default; its write time
+// includes generating the rows), each uncompressed, zstd and zlib, then scans every file with
+// our reader (all columns, 8192-row batches): rows/s and file MB/s.
 // Apache ORC's C++ reader has no copy on these machines, so its published figures for the
 // 9-column table (18M rows/s uncompressed, 8.5M zstd, 2.8M zlib) are printed beside ours and
 // the uncompressed one is the JSON baseline, marked as a published reference, not measured here.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -15,6 +18,7 @@
 #include "bench_flags.h"
 #include "bench_registry.h"
 #include "recis/common/error.h"
+#include "recis/datagen/criteo_generator.h"
 #include "recis/orc/reader.h"
 #include "recis/orc/writer.h"
 
@@ -80,37 +84,38 @@ void fill_wide_batch(orc::ColumnVector& batch, std::size_t first, std::size_t ro
   batch.num_rows = rows;
 }
 
-// Criteo-like: 26 sparse id lists (usually one id), 13 dense feature lists, one label list.
-void fill_criteo_batch(orc::ColumnVector& batch, std::size_t rows, std::mt19937_64& rng) {
-  batch.clear();
-  auto& fields = static_cast<orc::StructVector&>(batch).fields;
-  for (std::size_t f = 0; f < fields.size(); ++f) {
-    auto& list = static_cast<orc::ListVector&>(*fields[f]);
-    const bool ids = f < 26;
-    for (std::size_t i = 0; i < rows; ++i) {
-      const std::uint64_t r = rng();
-      const std::int64_t length = f == 39 ? 1 : (r % 16 == 0 ? 0 : (r % 16 == 1 ? 2 : 1));
-      for (std::int64_t k = 0; k < length; ++k) {
-        if (ids) {
-          static_cast<orc::LongVector&>(*list.elements).values.push_back(static_cast<std::int64_t>((r >> 8) % (1u << (10 + f % 14))));
-        } else {
-          static_cast<orc::DoubleVector&>(*list.elements).values.push_back(f == 39 ? static_cast<double>(r % 4 == 0) : static_cast<double>((r >> 16) % 1000));
-        }
-      }
-      list.offsets.push_back(list.offsets.back() + length);
-    }
-    list.num_rows = rows;
-    list.elements->num_rows = static_cast<std::size_t>(list.offsets.back());
-  }
-  batch.num_rows = rows;
-}
-
 struct Table {
   std::string label;
-  orc::Type schema;
   std::size_t rows;
-  std::function<void(orc::ColumnVector&, std::size_t first, std::size_t rows, std::mt19937_64&)> fill;
+  // Writes the table's rows to the file at `path` with `codec`.
+  std::function<void(const std::filesystem::path& path, orc::proto::CompressionKind codec)> write;
 };
+
+void write_wide_table(const std::filesystem::path& path, orc::proto::CompressionKind codec,
+                      std::size_t rows) {
+  const orc::Type schema = orc::Type::parse(
+      "struct<id:bigint,count:int,category:int,score:double,text:string,"
+      "city:string,ts:timestamp,flag:boolean,price:decimal(18,4)>");
+  orc::Writer writer(path, schema, orc::WriterOptions().with_compression(codec));
+  auto batch = orc::make_column_vector(schema);
+  std::mt19937_64 rng(2024);
+  for (std::size_t first = 0; first < rows; first += kBatchRows) {
+    const std::size_t count = std::min(kBatchRows, rows - first);
+    fill_wide_batch(*batch, first, count, rng);
+    writer.add(*batch);
+  }
+  writer.close();
+}
+
+// `recis gen-data`'s sample data (seed 1) in one file, renamed to `path`.
+void write_criteo_table(const std::filesystem::path& path, orc::proto::CompressionKind codec,
+                        std::size_t rows) {
+  const std::filesystem::path dir = path.parent_path() / (path.stem().string() + "-parts");
+  datagen::CriteoOptions options;
+  options.with_out_dir(dir).with_rows(rows).writer.with_compression(codec);
+  std::filesystem::rename(datagen::generate_criteo(options).files.front(), path);
+  std::filesystem::remove(dir);
+}
 
 struct ScanResult {
   double rows_per_second;
@@ -121,17 +126,7 @@ struct ScanResult {
 
 ScanResult measure(const Table& table, orc::proto::CompressionKind codec, const std::filesystem::path& path,
                    int repeats) {
-  const double write_seconds = best_seconds(1, [&] {
-    orc::Writer writer(path, table.schema, orc::WriterOptions().with_compression(codec));
-    auto batch = orc::make_column_vector(table.schema);
-    std::mt19937_64 rng(2024);
-    for (std::size_t first = 0; first < table.rows; first += kBatchRows) {
-      const std::size_t rows = std::min(kBatchRows, table.rows - first);
-      table.fill(*batch, first, rows, rng);
-      writer.add(*batch);
-    }
-    writer.close();
-  });
+  const double write_seconds = best_seconds(1, [&] { table.write(path, codec); });
   std::uint64_t rows_read = 0;
   const double scan_seconds = best_seconds(repeats, [&] {
     auto reader = orc::Reader::open(path);
@@ -160,17 +155,14 @@ int run_orc_scan_bench(const std::vector<std::string>& args) {
     }
   } remove_dir{dir};
 
-  std::string criteo_schema = "struct<";
-  for (int i = 1; i <= 26; ++i) criteo_schema += "C" + std::to_string(i) + ":array<bigint>,";
-  for (int i = 1; i <= 13; ++i) criteo_schema += "I" + std::to_string(i) + ":array<double>,";
-  criteo_schema += "label:array<double>>";
   const std::vector<Table> tables = {
-      {"9-column", orc::Type::parse("struct<id:bigint,count:int,category:int,score:double,text:string,"
-                                    "city:string,ts:timestamp,flag:boolean,price:decimal(18,4)>"),
-       options.rows, fill_wide_batch},
-      {"criteo", orc::Type::parse(criteo_schema), options.criteo_rows,
-       [](orc::ColumnVector& batch, std::size_t, std::size_t rows, std::mt19937_64& rng) {
-         fill_criteo_batch(batch, rows, rng);
+      {"9-column", options.rows,
+       [&](const std::filesystem::path& path, orc::proto::CompressionKind codec) {
+         write_wide_table(path, codec, options.rows);
+       }},
+      {"criteo", options.criteo_rows,
+       [&](const std::filesystem::path& path, orc::proto::CompressionKind codec) {
+         write_criteo_table(path, codec, options.criteo_rows);
        }},
   };
 

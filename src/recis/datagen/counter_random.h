@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <numbers>
+#include <utility>
 
 namespace recis::datagen {
 
@@ -35,11 +36,15 @@ inline double unit_open(std::uint64_t bits) {
   return (static_cast<double>(bits >> 11) + 0.5) * 0x1.0p-53;
 }
 
-// A standard normal value that is a pure function of `key` (Box-Muller over two hashes).
-inline double hashed_normal(std::uint64_t key) {
+// Two independent standard normal values that are a pure function of `key` (Box-Muller).
+inline std::pair<double, double> hashed_normal_pair(std::uint64_t key) {
   const double radius = std::sqrt(-2.0 * std::log(unit_open(key)));
-  return radius * std::cos(2.0 * std::numbers::pi * unit_open(mix64(key ^ 0xd1b54a32d192ed03ULL)));
+  const double angle = 2.0 * std::numbers::pi * unit_open(mix64(key ^ 0xd1b54a32d192ed03ULL));
+  return {radius * std::cos(angle), radius * std::sin(angle)};
 }
+
+// A standard normal value that is a pure function of `key`.
+inline double hashed_normal(std::uint64_t key) { return hashed_normal_pair(key).first; }
 
 // SplitMix64: a tiny sequential generator, here seeded per row.
 class CounterRandom {

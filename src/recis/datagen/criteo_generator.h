@@ -29,42 +29,17 @@ struct CriteoOptions {
   bool overwrite = false;
   orc::WriterOptions writer = orc::WriterOptions().with_compression(orc::proto::ZSTD);
 
-  CriteoOptions& with_out_dir(std::filesystem::path dir) {
-    out_dir = std::move(dir);
-    return *this;
-  }
-  CriteoOptions& with_rows(std::uint64_t n) {
-    rows = n;
-    return *this;
-  }
-  CriteoOptions& with_parts(std::size_t n) {
-    parts = n;
-    return *this;
-  }
-  CriteoOptions& with_seed(std::uint64_t s) {
-    seed = s;
-    return *this;
-  }
-  CriteoOptions& with_sequence_column(bool on) {
-    with_sequence = on;
-    return *this;
-  }
-  CriteoOptions& with_positive_rate(double rate) {
-    positive_rate = rate;
-    return *this;
-  }
-  CriteoOptions& with_threads(std::size_t n) {
-    threads = n;
-    return *this;
-  }
-  CriteoOptions& with_overwrite(bool on) {
-    overwrite = on;
-    return *this;
-  }
-  CriteoOptions& with_writer(orc::WriterOptions options) {
-    writer = std::move(options);
-    return *this;
-  }
+  // clang-format off
+  CriteoOptions& with_out_dir(std::filesystem::path dir) { out_dir = std::move(dir); return *this; }
+  CriteoOptions& with_rows(std::uint64_t n) { rows = n; return *this; }
+  CriteoOptions& with_parts(std::size_t n) { parts = n; return *this; }
+  CriteoOptions& with_seed(std::uint64_t s) { seed = s; return *this; }
+  CriteoOptions& with_sequence_column(bool on) { with_sequence = on; return *this; }
+  CriteoOptions& with_positive_rate(double rate) { positive_rate = rate; return *this; }
+  CriteoOptions& with_threads(std::size_t n) { threads = n; return *this; }
+  CriteoOptions& with_overwrite(bool on) { overwrite = on; return *this; }
+  CriteoOptions& with_writer(orc::WriterOptions options) { writer = std::move(options); return *this; }
+  // clang-format on
 };
 
 struct GenerationSummary {

@@ -29,7 +29,24 @@ double id_weight_scale(std::uint64_t vocabulary) {
   return 0.085;
 }
 
+// The hidden factor of (column, rank): kFactorDim normals from kFactorDim / 2 Box-Muller pairs.
+std::array<double, kFactorDim> factor(std::uint64_t seed, std::size_t column, std::uint64_t rank) {
+  std::array<double, kFactorDim> v;
+  for (std::size_t d = 0; d < kFactorDim; d += 2) {
+    const auto [first, second] = hashed_normal_pair(hash_key(seed, kFactor + d, column, rank));
+    v[d] = kFactorScale * first;
+    v[d + 1] = kFactorScale * second;
+  }
+  return v;
+}
+
 }  // namespace
+
+HiddenModel::HiddenModel(std::uint64_t seed) : seed_(seed) {
+  for (std::size_t j = 0; j < kNumericColumns; ++j) {
+    numeric_weights_[j] = kNumericScale * hashed_normal(hash_key(seed_, kNumericWeight, j));
+  }
+}
 
 double HiddenModel::logit_without_bias(const CriteoRow& row) const {
   double logit = first_order(row) + interactions(row);
@@ -55,8 +72,7 @@ double HiddenModel::first_order(const CriteoRow& row) const {
   }
   for (std::size_t j = 0; j < kNumericColumns; ++j) {
     if (row.numeric_state[j] != NumericState::Present) continue;
-    logit +=
-        kNumericScale * hashed_normal(hash_key(seed_, kNumericWeight, j)) * row.numeric_latent[j];
+    logit += numeric_weights_[j] * row.numeric_latent[j];
   }
   return logit;
 }
@@ -65,13 +81,9 @@ double HiddenModel::interactions(const CriteoRow& row) const {
   double logit = 0;
   for (const auto& [a, b] : kInteractingPairs) {
     if (row.num_ids(a) == 0 || row.num_ids(b) == 0) continue;
-    const std::uint64_t rank_a = row.ranks[row.rank_offsets[a]];
-    const std::uint64_t rank_b = row.ranks[row.rank_offsets[b]];
-    for (std::size_t d = 0; d < kFactorDim; ++d) {
-      logit += kFactorScale * kFactorScale *
-               hashed_normal(hash_key(seed_, kFactor + d, a, rank_a)) *
-               hashed_normal(hash_key(seed_, kFactor + d, b, rank_b));
-    }
+    const auto va = factor(seed_, a, row.ranks[row.rank_offsets[a]]);
+    const auto vb = factor(seed_, b, row.ranks[row.rank_offsets[b]]);
+    for (std::size_t d = 0; d < kFactorDim; ++d) logit += va[d] * vb[d];
   }
   return logit;
 }

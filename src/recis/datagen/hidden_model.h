@@ -9,6 +9,7 @@
 // Used by CriteoSource. Thread-safety: immutable; logit() may be called concurrently.
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 #include "recis/datagen/criteo_row.h"
@@ -17,7 +18,7 @@ namespace recis::datagen {
 
 class HiddenModel {
  public:
-  explicit HiddenModel(std::uint64_t seed) : seed_(seed) {}
+  explicit HiddenModel(std::uint64_t seed);
 
   // The logit of `row` without the bias (the bias is solved for a positive rate by CriteoSource).
   double logit_without_bias(const CriteoRow& row) const;
@@ -27,6 +28,7 @@ class HiddenModel {
   double interactions(const CriteoRow& row) const;
 
   std::uint64_t seed_;
+  std::array<double, kNumericColumns> numeric_weights_;  // a_j, scale included
 };
 
 }  // namespace recis::datagen

@@ -8,11 +8,12 @@
 #include <span>
 #include <vector>
 
+#include "recis/common/exact_auc.h"
+
 namespace recis::train {
 
-// Exact area under the ROC curve. A label > 0.5 is positive. Tied scores count half, as the
-// average-rank formulation gives. Returns NaN when either class is absent.
-double exact_auc(std::span<const float> scores, std::span<const float> labels);
+// Exact area under the ROC curve (common/exact_auc.h; torch-free, shared with datagen/).
+using ::recis::exact_auc;
 
 // RecIS's AUROC: thresholds -1e-7, 1/(n-1), ..., (n-2)/(n-1), 1+1e-7; a prediction is positive
 // when score > threshold; TPR = (tp+1e-6)/(tp+fn+1e-6), FPR = fp/(fp+tn+1e-6); area by the
