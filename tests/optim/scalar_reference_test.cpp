@@ -135,6 +135,19 @@ TEST(ScalarReference, FtrlSparsifies) {
   EXPECT_TRUE(torch::equal(table.embeddings(), expected));
 }
 
+TEST(ScalarReference, FtrlZeroGradientOnAnEmptyAccumulatorKeepsWeightsAtZero) {
+  FtrlOptions options;
+  options.initial_accumulator_value = 0;  // n = 0 and beta = l2 = 0: the quadratic term is 0
+  Ftrl ftrl(base(0.1), options);
+  testing::TestTable table(ftrl, torch::ones({1, 5}));
+  const auto grad = table.grad({0}, torch::tensor({{0.f, 0.f, 0.f, 0.f, 1.f}}));
+  ftrl.step({&grad, 1});
+  const torch::Tensor w = table.embeddings();
+  EXPECT_TRUE(torch::equal(w.slice(1, 0, 4), torch::zeros({1, 4})));
+  // z = 1 - (1 - 0)/0.1 * 1 = -9, n = 1: w = 9 / (1 / 0.1) = 0.9
+  EXPECT_NEAR(w[0][4].item<float>(), 0.9f, 1e-6);
+}
+
 TEST(ScalarReference, RowwiseAdagrad) {
   RowwiseAdagradOptions options;
   options.initial_accumulator_value = 0.2;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "recis/optim/float4.h"
 #include "recis/optim/optimizer_checks.h"
 #include "recis/optim/row_update.h"
 
@@ -13,11 +14,13 @@ struct AdagradKernel {
   void operator()(float* __restrict w, const float* __restrict g, float scale, float* const* slots,
                   std::size_t dim) const {
     float* __restrict sum = slots[0];
-    for (std::size_t d = 0; d < dim; ++d) {
-      const float grad = g[d] * scale + weight_decay * w[d];
-      sum[d] += grad * grad;
-      w[d] -= clr * grad / (std::sqrt(sum[d] + initial_sum) + eps);
-    }
+    for_each_lane(dim, [&]<typename T>(std::size_t d) {
+      const T grad = load<T>(g + d) * splat<T>(scale) + splat<T>(weight_decay) * load<T>(w + d);
+      const T sum_new = load<T>(sum + d) + grad * grad;
+      store(sum + d, sum_new);
+      store(w + d, load<T>(w + d) - splat<T>(clr) * grad /
+                                        (sqrt(sum_new + splat<T>(initial_sum)) + splat<T>(eps)));
+    });
   }
 };
 

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "recis/optim/float4.h"
 #include "recis/optim/optimizer_checks.h"
 #include "recis/optim/row_update.h"
 
@@ -15,12 +16,16 @@ struct TorchAdamKernel {
                   std::size_t dim) const {
     float* __restrict m = slots[0];
     float* __restrict v = slots[1];
-    for (std::size_t d = 0; d < dim; ++d) {
-      const float grad = g[d] * scale + l2 * w[d];
-      m[d] = m[d] * beta1 + (1 - beta1) * grad;
-      v[d] = v[d] * beta2 + (1 - beta2) * grad * grad;
-      w[d] = w[d] * decay - step_size * m[d] / (std::sqrt(v[d]) / bias_correction2_sqrt + eps);
-    }
+    for_each_lane(dim, [&]<typename T>(std::size_t d) {
+      const T grad = load<T>(g + d) * splat<T>(scale) + splat<T>(l2) * load<T>(w + d);
+      const T m_new = load<T>(m + d) * splat<T>(beta1) + splat<T>(1 - beta1) * grad;
+      const T v_new = load<T>(v + d) * splat<T>(beta2) + splat<T>(1 - beta2) * grad * grad;
+      store(m + d, m_new);
+      store(v + d, v_new);
+      store(w + d, load<T>(w + d) * splat<T>(decay) -
+                       splat<T>(step_size) * m_new /
+                           (sqrt(v_new) / splat<T>(bias_correction2_sqrt) + splat<T>(eps)));
+    });
   }
 };
 
@@ -31,12 +36,15 @@ struct TfAdamKernel {
                   std::size_t dim) const {
     float* __restrict m = slots[0];
     float* __restrict v = slots[1];
-    for (std::size_t d = 0; d < dim; ++d) {
-      const float grad = g[d] * scale;
-      m[d] = m[d] * beta1 + (1 - beta1) * grad;
-      v[d] = v[d] * beta2 + (1 - beta2) * grad * grad;
-      w[d] = w[d] * decay - lr_t * m[d] / (std::sqrt(v[d]) + eps);
-    }
+    for_each_lane(dim, [&]<typename T>(std::size_t d) {
+      const T grad = load<T>(g + d) * splat<T>(scale);
+      const T m_new = load<T>(m + d) * splat<T>(beta1) + splat<T>(1 - beta1) * grad;
+      const T v_new = load<T>(v + d) * splat<T>(beta2) + splat<T>(1 - beta2) * grad * grad;
+      store(m + d, m_new);
+      store(v + d, v_new);
+      store(w + d, load<T>(w + d) * splat<T>(decay) -
+                       splat<T>(lr_t) * m_new / (sqrt(v_new) + splat<T>(eps)));
+    });
   }
 };
 

@@ -1,8 +1,10 @@
 #include "recis/optim/ftrl.h"
 
+#include <cfloat>
 #include <cmath>
 
 #include "recis/common/error.h"
+#include "recis/optim/float4.h"
 #include "recis/optim/optimizer_checks.h"
 #include "recis/optim/row_update.h"
 
@@ -10,11 +12,21 @@ namespace recis::optim {
 namespace {
 
 struct SquareRoot {
-  float operator()(float n) const { return std::sqrt(n); }
+  template <typename T>
+  T operator()(T n) const {
+    return sqrt(n);
+  }
 };
+// Any exponent: std::pow, one lane at a time.
 struct Power {
   float exponent;
   float operator()(float n) const { return std::pow(n, exponent); }
+  Float4 operator()(Float4 n) const {
+    float lanes[4];
+    store(lanes, n);
+    for (float& lane : lanes) lane = std::pow(lane, exponent);
+    return load<Float4>(lanes);
+  }
 };
 
 // `power` computes n^(-lr_power).
@@ -26,17 +38,21 @@ struct FtrlKernel {
                   std::size_t dim) const {
     float* __restrict z = slots[0];
     float* __restrict n = slots[1];
-    for (std::size_t d = 0; d < dim; ++d) {
-      const float grad = g[d] * scale;
-      const float n_old = n[d] + initial_n;
-      const float n_new = n_old + grad * grad;
-      const float power_new = power(n_new);
-      z[d] += grad - (power_new - power(n_old)) * inv_lr * w[d];
-      n[d] = n_new - initial_n;
-      const float quadratic = (beta + power_new) * inv_lr + two_l2;
-      const float shrunk = z[d] > 0 ? l1 - z[d] : -l1 - z[d];
-      w[d] = std::abs(z[d]) <= l1 ? 0.0f : shrunk / quadratic;
-    }
+    for_each_lane(dim, [&]<typename T>(std::size_t d) {
+      const T grad = load<T>(g + d) * splat<T>(scale);
+      const T n_old = load<T>(n + d) + splat<T>(initial_n);
+      const T n_new = n_old + grad * grad;
+      const T power_new = power(n_new);
+      const T z_new =
+          load<T>(z + d) + (grad - (power_new - power(n_old)) * splat<T>(inv_lr) * load<T>(w + d));
+      store(z + d, z_new);
+      store(n + d, n_new - splat<T>(initial_n));
+      const T quadratic = (splat<T>(beta) + power_new) * splat<T>(inv_lr) + splat<T>(two_l2);
+      // (clamp(z, -l1, l1) - z) is 0 for |z| <= l1 and sign(z)*l1 - z beyond it. quadratic is 0
+      // only while n is (z is then 0 too): the floor keeps 0 / 0 from making w NaN.
+      const T clamped = min(max(z_new, splat<T>(-l1)), splat<T>(l1));
+      store(w + d, (clamped - z_new) / max(quadratic, splat<T>(FLT_MIN)));
+    });
   }
 };
 

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "recis/optim/float4.h"
 #include "recis/optim/optimizer_checks.h"
 #include "recis/optim/row_update.h"
 
@@ -17,7 +18,9 @@ struct RowwiseAdagradKernel {
     float& sum = *slots[0];
     sum += squares * scale * scale / static_cast<float>(dim);
     const float step = lr * scale / (std::sqrt(sum + initial_sum) + eps);
-    for (std::size_t d = 0; d < dim; ++d) w[d] -= step * g[d];
+    for_each_lane(dim, [&]<typename T>(std::size_t d) {
+      store(w + d, load<T>(w + d) - splat<T>(step) * load<T>(g + d));
+    });
   }
 };
 

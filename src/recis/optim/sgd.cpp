@@ -1,5 +1,6 @@
 #include "recis/optim/sgd.h"
 
+#include "recis/optim/float4.h"
 #include "recis/optim/optimizer_checks.h"
 #include "recis/optim/row_update.h"
 
@@ -10,7 +11,11 @@ struct SgdKernel {
   float lr, weight_decay;
   void operator()(float* __restrict w, const float* __restrict g, float scale, float* const*,
                   std::size_t dim) const {
-    for (std::size_t d = 0; d < dim; ++d) w[d] -= lr * (g[d] * scale + weight_decay * w[d]);
+    for_each_lane(dim, [&]<typename T>(std::size_t d) {
+      const T weight = load<T>(w + d);
+      store(w + d, weight - splat<T>(lr) * (load<T>(g + d) * splat<T>(scale) +
+                                            splat<T>(weight_decay) * weight));
+    });
   }
 };
 
