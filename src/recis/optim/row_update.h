@@ -1,8 +1,8 @@
 // update_rows: the loop every sparse optimizer runs: for each row of a checked SparseGrad, hand
 // the kernel the row's fp32 embedding, its gradient row, the reduction factor and its slots.
 // Rows are split into chunks over the pool; fp32 embeddings are updated in place, bf16/fp16 ones
-// through a per-chunk fp32 buffer. Kernels are small structs whose call operator is a tight loop
-// over dim (the compiler vectorizes it):
+// through a per-chunk fp32 buffer. Kernels are small structs whose call operator runs the update
+// over dim in Float4 lanes (float4.h):
 //   void operator()(float* w, const float* g, float scale, float* const* slots, std::size_t dim)
 // Internal to src/recis/optim. Thread-safety: rows of one gradient must be distinct.
 #pragma once
