@@ -103,6 +103,14 @@ TEST(CriteoGeneratorTest, SameSeedGivesIdenticalBytesAndPartsDoNotChangeRows) {
   ASSERT_EQ(one.size(), kRows);
   EXPECT_EQ(read_rows(c.files), one);
 
+  TempDir three_parts_one_thread;
+  const auto e =
+      generate_criteo(small_options(three_parts_one_thread.path()).with_parts(3).with_threads(1));
+  for (std::size_t p = 0; p < 3; ++p) {
+    EXPECT_EQ(recis::testing::read_file(e.files[p]), recis::testing::read_file(c.files[p]))
+        << "part " << p;
+  }
+
   const auto d = generate_criteo(small_options(other_seed.path()).with_seed(12));
   EXPECT_NE(read_rows(d.files), one);
 }
