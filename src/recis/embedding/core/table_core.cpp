@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "recis/common/error.h"
+#include "recis/embedding/core/child_id.h"
 
 namespace recis::embedding {
 namespace {
@@ -25,6 +26,11 @@ void validate(const TableOptions& options) {
       (admission.threshold < 1 || admission.threshold > 255)) {
     throw ConfigError(table_name(options) + ": admission threshold " +
                       std::to_string(admission.threshold) + " must be in [1, 255]");
+  }
+  if (options.child_table_ids.size() > static_cast<std::size_t>(kMaxChildren)) {
+    throw ConfigError(table_name(options) + ": " + std::to_string(options.child_table_ids.size()) +
+                      " merged children; at most " + std::to_string(kMaxChildren) + " fit in " +
+                      std::to_string(kChildBits) + " id bits");
   }
   if (options.eviction.ttl_steps < 0) {
     throw ConfigError(table_name(options) + ": eviction ttl_steps " +
@@ -120,7 +126,7 @@ void TableCore::initialize_row(int64_t id, int64_t row, uint32_t step) {
   rows_->ensure(row);
   thread_local std::vector<float> values;
   values.resize(options_.dim);
-  initializer_.fill(options_.seed, options_.table_id, id, values);
+  initial_row(id, values);
   rows_->write_embedding(row, values);
   const RowLayout& layout = rows_->layout();
   if (!layout.slots().empty()) {
@@ -225,7 +231,12 @@ void TableCore::initial_row(int64_t id, std::span<float> out) const {
     throw Error(table_name(options_) + ": initial_row into " + std::to_string(out.size()) +
                 " floats; the table's dim is " + std::to_string(options_.dim));
   }
-  initializer_.fill(options_.seed, options_.table_id, id, out);
+  const auto child = static_cast<std::size_t>(child_of(id));
+  if (child < options_.child_table_ids.size()) {
+    initializer_.fill(options_.seed, options_.child_table_ids[child], child_local_id(id), out);
+  } else {
+    initializer_.fill(options_.seed, options_.table_id, id, out);
+  }
 }
 
 TableStats TableCore::stats() const {

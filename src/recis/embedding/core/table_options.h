@@ -35,6 +35,11 @@ struct EvictionOptions {
 
 struct TableOptions {
   int64_t table_id = 0;  // part of the initializer's key: tables sharing a seed still differ
+  // A merged table (child_id.h): per child, the table id its new rows are initialized with, so a
+  // row starts as it would in the child's own table (keyed by the id's low 52 bits). Empty: the
+  // table is not merged; rows are keyed by table_id and the whole id (as are ids whose child
+  // index is beyond this list).
+  std::vector<int64_t> child_table_ids;
   uint64_t seed = 0;
   std::size_t dim = 8;
   ElementType element_type = ElementType::F32;

@@ -1,0 +1,76 @@
+#include "recis/embedding/combine.h"
+
+#include <tuple>
+
+namespace recis::embedding {
+namespace {
+
+// Weighted sum of unique_rows[positions] per bag (offsets has bags + 1 entries).
+torch::Tensor bag_sum(const torch::Tensor& unique_rows, const torch::Tensor& positions,
+                      const torch::Tensor& offsets, const std::optional<torch::Tensor>& weights) {
+  if (positions.numel() == 0) {
+    return torch::zeros({offsets.numel() - 1, unique_rows.size(1)}, unique_rows.options());
+  }
+  return std::get<0>(torch::embedding_bag(unique_rows, positions, offsets,
+                                          /*scale_grad_by_freq=*/false, /*mode=sum*/ 0,
+                                          /*sparse=*/false, weights ? *weights : torch::Tensor(),
+                                          /*include_last_offset=*/true));
+}
+
+// Offsets of each row into the values (composing the two levels of a 3-level ragged).
+torch::Tensor value_offsets(const FeatureIds& ids) {
+  if (ids.offsets.size() == 1) return ids.offsets[0];
+  return ids.offsets[1].index_select(0, ids.offsets[0]);
+}
+
+torch::Tensor tile(const torch::Tensor& entries, const torch::Tensor& offsets, int64_t len) {
+  const int64_t batch = offsets.numel() - 1;
+  const int64_t pad = entries.size(0);
+  torch::Tensor index = torch::empty({batch, len}, torch::kInt64);
+  const int64_t* starts = offsets.data_ptr<int64_t>();
+  int64_t* out = index.data_ptr<int64_t>();
+  for (int64_t b = 0; b < batch; ++b) {
+    const int64_t count = starts[b + 1] - starts[b];
+    for (int64_t j = 0; j < len; ++j) out[b * len + j] = j < count ? starts[b] + j : pad;
+  }
+  const torch::Tensor padded =
+      torch::cat({entries, torch::zeros({1, entries.size(1)}, entries.options())});
+  return padded.index_select(0, index.view(-1)).view({batch, len, entries.size(1)});
+}
+
+}  // namespace
+
+torch::Tensor tile_mask(const torch::Tensor& row_offsets, std::size_t len) {
+  const torch::Tensor lengths = row_offsets.slice(0, 1) - row_offsets.slice(0, 0, -1);
+  return torch::arange(static_cast<int64_t>(len), torch::kInt64).unsqueeze(0) <
+         lengths.unsqueeze(1);
+}
+
+torch::Tensor combine(const torch::Tensor& unique_rows, const FeatureIds& ids, Combiner combiner,
+                      std::size_t tile_len) {
+  switch (combiner) {
+    case Combiner::Sum:
+      return bag_sum(unique_rows, ids.positions, value_offsets(ids), ids.weights);
+    case Combiner::Mean: {
+      const torch::Tensor offsets = value_offsets(ids);
+      const torch::Tensor counts =
+          (offsets.slice(0, 1) - offsets.slice(0, 0, -1)).clamp_min(1).to(torch::kFloat32);
+      return bag_sum(unique_rows, ids.positions, offsets, ids.weights) / counts.unsqueeze(1);
+    }
+    case Combiner::Tile: {
+      torch::Tensor entries;
+      if (ids.offsets.size() == 1) {
+        entries = unique_rows.index_select(0, ids.positions);
+        if (ids.weights) entries = entries * ids.weights->unsqueeze(1);
+      } else {
+        entries = bag_sum(unique_rows, ids.positions, ids.offsets[1], ids.weights);
+      }
+      return tile(entries, ids.offsets[0], static_cast<int64_t>(tile_len));
+    }
+    case Combiner::None:
+      return unique_rows.index_select(0, ids.positions);
+  }
+  return {};
+}
+
+}  // namespace recis::embedding

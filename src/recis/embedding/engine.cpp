@@ -1,0 +1,172 @@
+#include "recis/embedding/engine.h"
+
+#include <algorithm>
+#include <cstring>
+#include <variant>
+
+#include "recis/common/error.h"
+#include "recis/common/threads.h"
+#include "recis/embedding/combine.h"
+#include "recis/embedding/core/child_id.h"
+#include "recis/embedding/core/id_dedup.h"
+
+namespace recis::embedding {
+namespace {
+
+// A feature's ids and their ragged layout (positions are filled in after deduplication).
+struct FeatureInput {
+  torch::Tensor ids;  // int64 [N], contiguous
+  FeatureIds layout;
+};
+
+FeatureInput resolve_input(const ragged::Batch& batch, const EmbeddingOptions& feature) {
+  const std::string& column = feature.input_column();
+  const std::string where = "embedding '" + feature.name + "' (column '" + column + "')";
+  if (!batch.contains(column)) {
+    throw Error(where + ": the batch has no such column");
+  }
+  FeatureInput input;
+  const ragged::Column& value = batch.at(column);
+  if (const auto* ragged = std::get_if<ragged::RaggedTensor>(&value)) {
+    if (ragged->values().scalar_type() != torch::kInt64) {
+      throw Error(where + ": expected int64 ids, got " +
+                  ragged::dtype_name(ragged->values().scalar_type()) +
+                  " values (hash or bucketize the feature first)");
+    }
+    if (ragged->num_levels() > 3) {
+      throw Error(where + ": expected 2 or 3 ragged levels, got " +
+                  std::to_string(ragged->num_levels()));
+    }
+    input.ids = ragged->values();
+    input.layout.offsets = ragged->offsets();
+    input.layout.weights = ragged->weights();
+    return input;
+  }
+  const torch::Tensor& dense = std::get<torch::Tensor>(value);
+  if (dense.scalar_type() != torch::kInt64 || dense.dim() < 1 || dense.dim() > 2) {
+    throw Error(where + ": expected dense int64 ids of shape [B] or [B, F], got " +
+                ragged::dtype_name(dense.scalar_type()) + " with " +
+                std::to_string(dense.dim()) + " dims");
+  }
+  const int64_t per_row = dense.dim() == 2 ? dense.size(1) : 1;
+  input.ids = dense.contiguous().view(-1);
+  input.layout.offsets = {torch::arange(0, (dense.size(0) + 1) * per_row, per_row, torch::kInt64)};
+  return input;
+}
+
+}  // namespace
+
+Engine::Engine(std::vector<EmbeddingOptions> features, EngineOptions options)
+    : features_(std::move(features)),
+      plan_(plan_tables(features_, options.seed, options.merge_tables)),
+      features_of_table_(plan_.tables.size()),
+      pending_(plan_.tables.size()) {
+  for (PhysicalTablePlan& table : plan_.tables) {
+    if (options.slots) table.options.slots = options.slots(table.options.dim);
+    tables_.push_back(std::make_unique<Table>(table.name, table.children, table.trainable,
+                                              table.options));
+    accumulators_.emplace_back(&tables_.back()->core());
+  }
+  for (std::size_t f = 0; f < features_.size(); ++f) {
+    features_of_table_[plan_.features[f].table].push_back(f);
+  }
+  pool_ = std::make_unique<ThreadPool>(
+      std::max<std::size_t>(1, options.threads ? options.threads : configured_threads()) - 1);
+}
+
+Engine::~Engine() = default;
+
+Table& Engine::table(const std::string& name) {
+  std::string known;
+  for (auto& table : tables_) {
+    if (table->name() == name) return *table;
+    known += (known.empty() ? "" : ", ") + table->name();
+  }
+  throw Error("embedding: no table '" + name + "'; tables: " + known);
+}
+
+EmbeddingOutputs Engine::forward(const ragged::Batch& batch, int64_t step, LookupMode mode) {
+  EmbeddingOutputs outputs;
+  thread_local IdDedup dedup;
+  for (std::size_t t = 0; t < tables_.size(); ++t) {
+    Table& table = *tables_[t];
+    const std::vector<std::size_t>& members = features_of_table_[t];
+    const bool merged = table.children().size() > 1;
+
+    std::vector<FeatureInput> inputs;
+    int64_t total = 0;
+    for (std::size_t f : members) {
+      inputs.push_back(resolve_input(batch, features_[f]));
+      total += inputs.back().ids.numel();
+    }
+    std::vector<int64_t> ids(static_cast<std::size_t>(total));
+    int64_t start = 0;
+    for (std::size_t k = 0; k < members.size(); ++k) {
+      const int64_t* source = inputs[k].ids.data_ptr<int64_t>();
+      const int64_t n = inputs[k].ids.numel();
+      if (merged) {
+        const int64_t child = plan_.features[members[k]].child;
+        for (int64_t i = 0; i < n; ++i) ids[start + i] = encode_child_id(child, source[i]);
+      } else {
+        std::memcpy(ids.data() + start, source, static_cast<std::size_t>(n) * sizeof(int64_t));
+      }
+      start += n;
+    }
+
+    torch::Tensor inverse = torch::empty({total}, torch::kInt64);
+    dedup.run(ids, std::span<int64_t>(inverse.data_ptr<int64_t>(), ids.size()));
+    const std::vector<int64_t>& unique = dedup.unique();
+    std::vector<int64_t> rows(unique.size());
+    table.lookup(unique, dedup.counts(), step, mode, rows, *pool_);
+    torch::Tensor unique_rows = table.gather(rows, *pool_);
+    if (mode == LookupMode::Train && table.trainable()) {
+      unique_rows.requires_grad_(true);
+      pending_[t] = Pending{unique_rows, unique, std::move(rows), dedup.counts()};
+    }
+
+    start = 0;
+    for (std::size_t k = 0; k < members.size(); ++k) {
+      const EmbeddingOptions& feature = features_[members[k]];
+      FeatureIds& layout = inputs[k].layout;
+      const int64_t n = inputs[k].ids.numel();
+      layout.positions = inverse.narrow(0, start, n);
+      start += n;
+      outputs.embeddings[feature.name] =
+          combine(unique_rows, layout, feature.combiner, feature.tile_len);
+      if (feature.combiner == Combiner::Tile) {
+        outputs.sequence_masks[feature.name] = tile_mask(layout.offsets[0], feature.tile_len);
+      }
+    }
+  }
+  return outputs;
+}
+
+void Engine::accumulate_gradients() {
+  for (std::size_t t = 0; t < tables_.size(); ++t) {
+    Pending& pending = pending_[t];
+    if (!pending.unique_rows.defined()) continue;
+    const torch::Tensor grad = pending.unique_rows.grad();
+    if (grad.defined()) accumulators_[t].add(pending.ids, pending.rows, pending.counts, grad);
+    pending = Pending{};
+  }
+}
+
+std::vector<SparseGrad> Engine::take_gradients() {
+  std::vector<SparseGrad> grads;
+  for (GradAccumulator& accumulator : accumulators_) {
+    if (auto grad = accumulator.take()) grads.push_back(std::move(*grad));
+  }
+  return grads;
+}
+
+TableCore::Evicted Engine::evict(int64_t step) {
+  TableCore::Evicted total;
+  for (auto& table : tables_) {
+    const TableCore::Evicted evicted = table->core().evict(step);
+    total.by_ttl += evicted.by_ttl;
+    total.by_capacity += evicted.by_capacity;
+  }
+  return total;
+}
+
+}  // namespace recis::embedding

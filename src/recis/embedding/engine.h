@@ -1,0 +1,95 @@
+// embedding::Engine (RecIS's EmbeddingEngine): every feature's embedding in one object. Built from
+// one EmbeddingOptions per feature, it merges compatible features into physical tables
+// (table_merging.h) and, per batch, does one pass per physical table: gather the ids of all its
+// features (child-encoded when merged), deduplicate them, look the unique ids up (training admits
+// and inserts; evaluation only finds), gather their rows into one tensor and combine each
+// feature's output from it (combine.h).
+// Inputs per feature: a RaggedTensor of int64 ids (2 or 3 levels, optional weights) or a dense
+// int64 tensor [B] or [B, F]. Outputs: name -> tensor, shapes as combine.h describes, and a
+// padding mask per tile feature.
+// Training: outputs take part in autograd. After loss.backward(), accumulate_gradients() adds
+// each trainable table's gradient (per unique id, summed) to its accumulator; take_gradients()
+// returns the sums for the sparse optimizer. There is never a dense gradient over a table.
+// Thread-safety: one training thread calls forward/accumulate/take/evict; work inside is spread
+// over the engine's pool.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "recis/common/thread_pool.h"
+#include "recis/embedding/embedding_options.h"
+#include "recis/embedding/grad_accumulator.h"
+#include "recis/embedding/sparse_grad.h"
+#include "recis/embedding/table.h"
+#include "recis/embedding/table_merging.h"
+#include "recis/ragged/batch.h"
+
+namespace recis::embedding {
+
+struct EngineOptions {
+  uint64_t seed = 0;
+  bool merge_tables = true;
+  std::size_t threads = 0;  // 0: recis::configured_threads()
+  // The optimizer state every row carries (optim::SparseOptimizer::slots); unset = none.
+  std::function<std::vector<SlotSpec>(std::size_t dim)> slots;
+};
+
+struct EmbeddingOutputs {
+  std::map<std::string, torch::Tensor> embeddings;  // feature name -> its combined output
+  // Tile features: bool [B, tile_len], true where the row has an entry (the rest is padding).
+  std::map<std::string, torch::Tensor> sequence_masks;
+};
+
+class Engine {
+ public:
+  // Throws ConfigError for bad options (see plan_tables).
+  explicit Engine(std::vector<EmbeddingOptions> features, EngineOptions options = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Throws recis::Error naming the feature and column when an input is missing or not int64 ids.
+  EmbeddingOutputs forward(const ragged::Batch& batch, int64_t step, LookupMode mode);
+
+  // After backward of the last Train forward: adds its gradients to the accumulators.
+  void accumulate_gradients();
+  // The accumulated gradient of every table that has one, leaving the accumulators empty.
+  std::vector<SparseGrad> take_gradients();
+
+  // Frees rows by TTL and capacity in every table.
+  TableCore::Evicted evict(int64_t step);
+
+  const std::vector<EmbeddingOptions>& features() const { return features_; }
+  const MergePlan& plan() const { return plan_; }
+  std::size_t table_count() const { return tables_.size(); }
+  Table& table(std::size_t index) { return *tables_[index]; }
+  const Table& table(std::size_t index) const { return *tables_[index]; }
+  // Throws recis::Error naming the known tables when absent.
+  Table& table(const std::string& name);
+  ThreadPool& pool() { return *pool_; }
+
+ private:
+  // The last Train forward's unique ids per table, kept until accumulate_gradients().
+  struct Pending {
+    torch::Tensor unique_rows;  // the autograd leaf
+    std::vector<int64_t> ids, rows;
+    std::vector<uint32_t> counts;
+  };
+
+  std::vector<EmbeddingOptions> features_;
+  MergePlan plan_;
+  std::vector<std::unique_ptr<Table>> tables_;
+  std::vector<std::vector<std::size_t>> features_of_table_;
+  std::vector<Pending> pending_;
+  std::vector<GradAccumulator> accumulators_;
+  std::unique_ptr<ThreadPool> pool_;
+};
+
+}  // namespace recis::embedding
