@@ -4,7 +4,7 @@
 //   ops = [{ op = "select", column = "c1" }, { op = "hash", kind = "farm" },
 //          { op = "mod", m = 1000003 }]
 // Every problem (syntax, unknown op or key, wrong type, bad value) throws ConfigError naming the
-// source, the feature and the op. Called by the CLI, models and tests. Pure functions, thread-safe.
+// source and the key's path (features[0].ops[1] (mod).m). Called by the CLI, models and tests. Pure functions, thread-safe.
 #pragma once
 
 #include <filesystem>
@@ -12,9 +12,13 @@
 #include <string_view>
 #include <vector>
 
+#include "recis/common/config_table.h"
 #include "recis/feature/feature.h"
 
 namespace recis::feature {
+
+// The [[features]] tables of a larger config (the experiment config reads them this way).
+std::vector<Feature> features_from_config(std::vector<ConfigTable> tables);
 
 // `source` names the text in errors (a file name).
 std::vector<Feature> features_from_toml(std::string_view text,
