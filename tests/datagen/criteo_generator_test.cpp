@@ -115,6 +115,19 @@ TEST(CriteoGeneratorTest, SameSeedGivesIdenticalBytesAndPartsDoNotChangeRows) {
   EXPECT_NE(read_rows(d.files), one);
 }
 
+TEST(CriteoGeneratorTest, FirstRowContinuesTheSameRowSequence) {
+  TempDir whole, head, tail;
+  const std::vector<std::string> all = read_rows(generate_criteo(small_options(whole.path())).files);
+  const std::vector<std::string> first = read_rows(
+      generate_criteo(small_options(head.path()).with_rows(kRows - 1000)).files);
+  const std::vector<std::string> rest = read_rows(
+      generate_criteo(small_options(tail.path()).with_rows(1000).with_first_row(kRows - 1000))
+          .files);
+  ASSERT_EQ(first.size() + rest.size(), all.size());
+  EXPECT_TRUE(std::equal(first.begin(), first.end(), all.begin()));
+  EXPECT_TRUE(std::equal(rest.begin(), rest.end(), all.begin() + (kRows - 1000)));
+}
+
 TEST(CriteoGeneratorTest, FilesHoldTheSourceRowsWithinVocabularies) {
   TempDir dir;
   const auto summary = generate_criteo(small_options(dir.path()).with_parts(2));

@@ -1,4 +1,4 @@
-// `recis gen-data --rows N --out DIR [--parts P] [--seed S] [--compression zstd]
+// `recis gen-data --rows N [--first-row K] --out DIR [--parts P] [--seed S] [--compression zstd]
 // [--stripe-rows N] [--with-sequence] [--positive-rate R] [--force]`: writes the Criteo-like
 // sample data of datagen/criteo_generator.h and prints rows, files, positive rate and the
 // generator's Bayes-optimal AUC, then one JSON line with the same numbers.
@@ -17,6 +17,7 @@ namespace {
 
 struct GenDataOptions {
   std::uint64_t rows = 1'000'000;
+  std::uint64_t first_row = 0;
   std::string out;
   std::size_t parts = 1;
   std::uint64_t seed = 1;
@@ -31,6 +32,7 @@ void run_gen_data(const GenDataOptions& options) {
   datagen::CriteoOptions criteo;
   criteo.with_out_dir(options.out)
       .with_rows(options.rows)
+      .with_first_row(options.first_row)
       .with_parts(options.parts)
       .with_seed(options.seed)
       .with_sequence_column(options.with_sequence)
@@ -74,6 +76,10 @@ void setup_gen_data(CLI::App& command) {
       "list<bigint> "
       "(0-50 c1 ids, for DIN). Row i is the same for a seed whatever --parts is.");
   command.add_option("--rows", options->rows, "rows to write")->capture_default_str();
+  command.add_option("--first-row", options->first_row,
+                     "start at this row of the seed's sequence (a held-out set from the same "
+                     "hidden model starts where the training rows end)")
+      ->capture_default_str();
   command.add_option("--out", options->out, "output directory (part-00000.orc, ...)")->required();
   command
       .add_option("--parts", options->parts, "files to split the rows into (written in parallel)")

@@ -66,8 +66,8 @@ struct PartResult {
   double probability_sum = 0;
 };
 
-// Writes rows [begin, end) to `path`; records probabilities and labels of rows below
-// `scores.size()` at their row index.
+// Writes rows [begin, end) (counted from options.first_row) to `path`; records probabilities
+// and labels of rows below `scores.size()` at their row index.
 PartResult write_part(const CriteoSource& source, const CriteoOptions& options,
                       const std::filesystem::path& path, std::uint64_t begin, std::uint64_t end,
                       std::vector<float>& scores, std::vector<float>& labels) {
@@ -76,7 +76,7 @@ PartResult write_part(const CriteoSource& source, const CriteoOptions& options,
   PartResult result;
   CriteoRow row;
   for (std::uint64_t index = begin; index < end; ++index) {
-    source.row(index, row);
+    source.row(options.first_row + index, row);
     result.positives += row.label;
     result.probability_sum += row.probability;
     if (index < scores.size()) {

@@ -18,6 +18,9 @@ namespace recis::datagen {
 struct CriteoOptions {
   std::filesystem::path out_dir;
   std::uint64_t rows = 1'000'000;
+  // The rows written are [first_row, first_row + rows) of the seed's row sequence: a held-out
+  // set from the same hidden model starts where the training rows end.
+  std::uint64_t first_row = 0;
   std::size_t parts = 1;
   std::uint64_t seed = 1;
   bool with_sequence = false;
@@ -32,6 +35,10 @@ struct CriteoOptions {
   // clang-format off
   CriteoOptions& with_out_dir(std::filesystem::path dir) { out_dir = std::move(dir); return *this; }
   CriteoOptions& with_rows(std::uint64_t n) { rows = n; return *this; }
+  CriteoOptions& with_first_row(std::uint64_t n) {
+    first_row = n;
+    return *this;
+  }
   CriteoOptions& with_parts(std::size_t n) { parts = n; return *this; }
   CriteoOptions& with_seed(std::uint64_t s) { seed = s; return *this; }
   CriteoOptions& with_sequence_column(bool on) { with_sequence = on; return *this; }
