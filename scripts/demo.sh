@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
-# The main job. Until the trainer lands (issue 8) it shows what exists: the tool, the ORC reader
-# and the dataset over RecIS's DeepFM sample file from ../shared when it is there.
+# The main job: generate Criteo-like sample data (1M training rows, 100k held out, labels from a
+# hidden model whose Bayes-optimal AUC gen-data prints), train DeepFM on it for one epoch with
+# evaluation on the held-out rows, and print AUC, logloss and samples/s.
+# Usage: scripts/demo.sh [path/to/recis]; DEMO_ROWS and DEMO_DIR override the size and place.
 set -euo pipefail
 RECIS=${1:-build/bin/recis}
-"$RECIS" --help
-SAMPLE=../shared/orc-corpus/recis-deepfm-part-0.orc
-if [ -f "$SAMPLE" ]; then
-  echo
-  echo "== recis orc scan $SAMPLE"
-  "$RECIS" orc scan "$SAMPLE"
-  echo
-  echo "== recis data inspect (c1, c2 as ids, label dense)"
-  "$RECIS" data inspect "$SAMPLE" --varlen c1,c2 --fixedlen label
-fi
+ROWS=${DEMO_ROWS:-1000000}
+DIR=${DEMO_DIR:-demo-data}
+
+echo "== recis gen-data: $ROWS training rows + $((ROWS / 10)) held-out rows in $DIR"
+"$RECIS" gen-data --rows "$ROWS" --parts 4 --out "$DIR/train" --force
+"$RECIS" gen-data --rows $((ROWS / 10)) --first-row "$ROWS" --out "$DIR/eval" --force
+
 echo
-echo "demo: the trainer is not built yet; 'make demo' will generate Criteo-like data,"
-echo "train DeepFM for one epoch and print AUC, logloss and samples/s once it lands."
+echo "== recis train --config examples/deepfm.toml"
+"$RECIS" train --config examples/deepfm.toml \
+  --set "data.train=[\"$DIR/train\"]" --set "data.eval=[\"$DIR/eval\"]" \
+  --output recis-out/deepfm
+echo
+echo "metrics: recis-out/deepfm/metrics.jsonl, curves: recis-out/deepfm/curves.png"

@@ -11,7 +11,7 @@ PACKAGES=(
   libfarmhash-dev libabsl-dev
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  gnuplot-nox tzdata
+  libopenblas0-pthread gnuplot-nox tzdata
 )
 
 missing=()

@@ -1,0 +1,91 @@
+// The trainer's built-in hooks (hook.h), each small:
+//   ProgressHook     - on a terminal one updating line (step, samples/s, loss, AUC, ETA);
+//                      otherwise a plain log line every log_every steps; eval results as lines.
+//   MetricsFileHook  - appends step and eval records to OUTPUT/metrics.jsonl; at the end draws
+//                      OUTPUT/curves.png (loss and AUC over steps) with gnuplot.
+//   EvictionHook     - frees idle rows (TTL, capacity) in every table every N steps.
+//   EarlyStopHook    - stops training after `patience` evaluations without an AUC gain.
+//   ProfilerHook     - records steps [first, last] with libtorch's autograd profiler as a
+//                      chrome trace (chrome://tracing).
+// Created by the CLI (recis train) from [train]; users add their own with Trainer::add_hook.
+// Thread-safety: called on the training thread only.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "recis/train/hook.h"
+
+namespace recis::train {
+
+class ProgressHook : public Hook {
+ public:
+  // interactive: redraw one line with '\r' (a terminal); else log every log_every steps.
+  ProgressHook(bool interactive, int64_t log_every);
+  void on_step_end(Trainer& trainer, const StepRecord& record) override;
+  void on_eval_end(Trainer& trainer, const EvalRecord& record) override;
+  void on_train_end(Trainer& trainer) override;
+
+ private:
+  bool interactive_;
+  int64_t log_every_;
+  double smoothed_loss_ = 0;
+  bool line_open_ = false;
+};
+
+class MetricsFileHook : public Hook {
+ public:
+  MetricsFileHook(std::filesystem::path output_dir, int64_t log_every);
+  void on_step_end(Trainer& trainer, const StepRecord& record) override;
+  void on_eval_end(Trainer& trainer, const EvalRecord& record) override;
+  void on_train_end(Trainer& trainer) override;
+
+ private:
+  std::filesystem::path dir_;
+  int64_t log_every_;
+  std::ofstream metrics_;
+  std::ofstream loss_points_, auc_points_;  // the curves' data, kept beside metrics.jsonl
+  double window_loss_ = 0;
+  int64_t window_steps_ = 0;
+};
+
+class EvictionHook : public Hook {
+ public:
+  explicit EvictionHook(int64_t every) : every_(every) {}
+  void on_step_end(Trainer& trainer, const StepRecord& record) override;
+
+ private:
+  int64_t every_;
+};
+
+class EarlyStopHook : public Hook {
+ public:
+  explicit EarlyStopHook(int64_t patience) : patience_(patience) {}
+  void on_eval_end(Trainer& trainer, const EvalRecord& record) override;
+
+ private:
+  int64_t patience_;
+  double best_auc_ = -1;
+  int64_t evaluations_without_gain_ = 0;
+};
+
+class ProfilerHook : public Hook {
+ public:
+  ProfilerHook(std::string trace_path, int64_t first_step, int64_t last_step);
+  ~ProfilerHook() override;
+  void on_train_begin(Trainer& trainer) override;
+  void on_step_end(Trainer& trainer, const StepRecord& record) override;
+  void on_train_end(Trainer& trainer) override;
+
+ private:
+  std::string path_;
+  int64_t first_, last_;
+  std::unique_ptr<torch::autograd::profiler::RecordProfile> recording_;
+};
+
+}  // namespace recis::train

@@ -1,0 +1,192 @@
+#include "recis/train/experiment_config.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "recis/common/config_table.h"
+#include "recis/common/error.h"
+#include "recis/feature/feature_config.h"
+#include "recis/train/config_overrides.h"
+
+namespace recis::train {
+namespace {
+
+std::vector<std::filesystem::path> paths(ConfigTable& table, std::string_view key) {
+  std::vector<std::filesystem::path> out;
+  if (!table.has(key)) return out;
+  for (const std::string& path : table.strings(key)) out.emplace_back(path);
+  return out;
+}
+
+DataConfig read_data(ConfigTable table) {
+  DataConfig data;
+  data.train_paths = paths(table, "train");
+  if (data.train_paths.empty()) table.fail("train", "expected at least one training path");
+  data.eval_paths = paths(table, "eval");
+  data.batch_size = table.integer_at_least("batch_size", data.batch_size, 1);
+  data.eval_batch_size = table.integer_at_least("eval_batch_size", 0, 0);
+  data.read_threads = static_cast<std::size_t>(table.integer_at_least("read_threads", 0, 0));
+  data.prefetch = static_cast<std::size_t>(table.integer_at_least("prefetch", 4, 1));
+  data.shuffle = table.boolean_or("shuffle", false);
+  data.label = table.string_or("label", data.label);
+  if (table.has("dense")) data.dense = table.strings("dense");
+  if (table.has("sparse")) data.sparse = table.strings("sparse");
+  data.sparse_hash = table.string_or("sparse_hash", data.sparse_hash);
+  if (data.sparse_hash != "none" && data.sparse_hash != "farm" && data.sparse_hash != "murmur") {
+    table.fail("sparse_hash", "expected none, farm or murmur, got '" + data.sparse_hash + "'");
+  }
+  data.group = table.string_or("group", "");
+  table.check_all_read();
+  return data;
+}
+
+TrainConfig read_train(ConfigTable table) {
+  TrainConfig train;
+  train.epochs = table.integer_at_least("epochs", train.epochs, 1);
+  train.max_steps = table.integer_at_least("max_steps", 0, 0);
+  train.grad_accum = table.integer_at_least("grad_accum", 1, 1);
+  train.eval_every = table.integer_at_least("eval_every", 0, 0);
+  train.eval_steps = table.integer_at_least("eval_steps", 0, 0);
+  train.log_every = table.integer_at_least("log_every", train.log_every, 1);
+  train.evict_every = table.integer_at_least("evict_every", 0, 0);
+  train.early_stop_patience = table.integer_at_least("early_stop_patience", 0, 0);
+  train.clip_norm = table.number_or("clip_norm", 0.0);
+  if (train.clip_norm < 0) table.fail("clip_norm", "expected a number >= 0 (0 = off)");
+  train.seed = static_cast<uint64_t>(table.integer_at_least("seed", 0, 0));
+  train.bf16 = table.boolean_or("bf16", false);
+  train.profile = table.string_or("profile", "");
+  train.output = table.string_or("output", train.output.string());
+  table.check_all_read();
+  return train;
+}
+
+embedding::InitializerSpec read_initializer(ConfigTable table) {
+  embedding::InitializerSpec spec;
+  const std::string kind = table.string("kind");
+  try {
+    spec.kind = embedding::parse_init_kind(kind);
+  } catch (const ConfigError& error) {
+    table.fail("kind", error.what());
+  }
+  spec.value = table.number_or("value", spec.value);
+  spec.low = table.number_or("low", spec.low);
+  spec.high = table.number_or("high", spec.high);
+  spec.mean = table.number_or("mean", spec.mean);
+  spec.stddev = table.number_or("stddev", spec.stddev);
+  spec.lower = table.number_or("lower", spec.lower);
+  spec.upper = table.number_or("upper", spec.upper);
+  spec.gain = table.number_or("gain", spec.gain);
+  spec.fan_in = table.number_or("fan_in", spec.fan_in);
+  spec.fan_out = table.number_or("fan_out", spec.fan_out);
+  const std::string fan_mode = table.string_or("fan_mode", "fan_in");
+  if (fan_mode != "fan_in" && fan_mode != "fan_out") {
+    table.fail("fan_mode", "expected fan_in or fan_out, got '" + fan_mode + "'");
+  }
+  spec.kaiming_fan_out = fan_mode == "fan_out";
+  table.check_all_read();
+  return spec;
+}
+
+// One [[embedding]] entry: the options of one feature or of a group sharing them.
+void read_embedding(ConfigTable table, std::vector<embedding::EmbeddingOptions>& out) {
+  std::vector<std::string> names;
+  if (table.has("features")) names = table.strings("features");
+  if (table.has("name")) names.push_back(table.string("name"));
+  if (names.empty()) table.fail("features", "expected name = \"...\" or features = [...]");
+  const std::string suffix = table.string_or("suffix", "");
+  embedding::EmbeddingOptions options;
+  options.dim = static_cast<std::size_t>(table.integer_at_least("dim", 8, 1));
+  try {
+    options.combiner = embedding::parse_combiner(table.string_or("combiner", "sum"),
+                                                 table.key_path("combiner"));
+    options.dtype = embedding::parse_element_type(table.string_or("dtype", "fp32"));
+  } catch (const ConfigError& error) {
+    throw ConfigError(table.source() + ": " + error.what());
+  }
+  options.tile_len = static_cast<std::size_t>(table.integer_at_least("tile_len", 0, 0));
+  options.shared_name = table.string_or("shared_name", "");
+  options.trainable = table.boolean_or("trainable", true);
+  if (table.has("initializer")) {
+    options.initializer = read_initializer(table.table("initializer"));
+  } else {
+    options.initializer.low = -0.05;
+    options.initializer.high = 0.05;
+  }
+  if (table.has("admission")) {
+    ConfigTable admission = table.table("admission");
+    options.admission.mode = embedding::AdmissionMode::CountThreshold;
+    options.admission.threshold =
+        static_cast<uint32_t>(admission.integer_at_least("threshold", 2, 1));
+    if (options.admission.threshold > 255) admission.fail("threshold", "expected at most 255");
+    options.admission.filter_counters = static_cast<std::size_t>(
+        admission.integer_at_least("counters", int64_t{1} << 22, 1024));
+    options.admission.filter_hashes =
+        static_cast<int>(admission.integer_at_least("hashes", 4, 1));
+    admission.check_all_read();
+  }
+  if (table.has("eviction")) {
+    ConfigTable eviction = table.table("eviction");
+    options.eviction.ttl_steps = eviction.integer_at_least("ttl_steps", 0, 0);
+    options.eviction.max_rows =
+        static_cast<std::size_t>(eviction.integer_at_least("max_rows", 0, 0));
+    eviction.check_all_read();
+  }
+  table.check_all_read();
+  for (const std::string& name : names) {
+    embedding::EmbeddingOptions feature = options;
+    feature.name = name + suffix;
+    feature.input = name;
+    try {
+      embedding::validate(feature);
+    } catch (const ConfigError& error) {
+      throw ConfigError(table.source() + ": " + table.path() + ": " + error.what());
+    }
+    out.push_back(std::move(feature));
+  }
+}
+
+toml::table optional_table(ConfigTable& root, std::string_view key) {
+  if (!root.has(key)) return {};
+  return root.table(key).raw();
+}
+
+}  // namespace
+
+ExperimentConfig parse_experiment_config(std::string_view text, const std::string& source,
+                                         const std::vector<std::string>& overrides) {
+  toml::table document;
+  try {
+    document = toml::parse(text, source);
+  } catch (const toml::parse_error& error) {
+    const auto& begin = error.source().begin;
+    throw ConfigError(source + ":" + std::to_string(begin.line) + ":" +
+                      std::to_string(begin.column) + ": " + std::string(error.description()));
+  }
+  for (const std::string& assignment : overrides) apply_override(document, assignment);
+
+  ConfigTable root(document, source, "");
+  ExperimentConfig config;
+  config.source = source;
+  config.data = read_data(root.table("data"));
+  config.train = root.has("train") ? read_train(root.table("train")) : TrainConfig{};
+  if (root.has("features")) config.features = feature::features_from_config(root.tables("features"));
+  if (root.has("embedding")) {
+    for (ConfigTable& table : root.tables("embedding")) read_embedding(table, config.embeddings);
+  }
+  config.model = root.table("model").raw();
+  config.sparse_optimizer = optional_table(root, "sparse_optimizer");
+  config.dense_optimizer = optional_table(root, "dense_optimizer");
+  root.check_all_read();
+  return config;
+}
+
+ExperimentConfig load_experiment_config(const std::filesystem::path& path,
+                                        const std::vector<std::string>& overrides) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError("cannot open experiment config " + path.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_experiment_config(text.str(), path.string(), overrides);
+}
+
+}  // namespace recis::train

@@ -1,0 +1,272 @@
+#include "recis/train/trainer.h"
+
+#include <ATen/autocast_mode.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "recis/common/error.h"
+#include "recis/common/logging.h"
+#include "recis/models/model_factory.h"
+#include "recis/optim/clip_grad.h"
+#include "recis/optim/optimizer_config.h"
+#include "recis/train/auc.h"
+#include "recis/train/binary_metrics.h"
+#include "recis/train/gauc.h"
+
+namespace recis::train {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// CPU autocast to bfloat16 for the dense model while alive (--bf16).
+class Bf16Autocast {
+ public:
+  explicit Bf16Autocast(bool enabled) : enabled_(enabled) {
+    if (!enabled_) return;
+    at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+    at::autocast::set_cpu_enabled(true);
+  }
+  ~Bf16Autocast() {
+    if (!enabled_) return;
+    at::autocast::set_cpu_enabled(false);
+    at::autocast::clear_cache();
+  }
+  Bf16Autocast(const Bf16Autocast&) = delete;
+  Bf16Autocast& operator=(const Bf16Autocast&) = delete;
+
+ private:
+  bool enabled_;
+};
+
+// An optimizer table with `name` filled in when the config left the table out.
+toml::table with_default_name(toml::table table, const char* name, double lr) {
+  if (!table.contains("name")) table.insert("name", name);
+  if (!table.contains("lr")) table.insert("lr", lr);
+  return table;
+}
+
+}  // namespace
+
+Trainer::Trainer(ExperimentConfig config) : config_(std::move(config)) {
+  torch::manual_seed(config_.train.seed);
+  const DataConfig& data = config_.data;
+  train_data_ = std::make_unique<io::OrcDataset>(
+      dataset_options(data.train_paths, data.batch_size,
+                      static_cast<std::size_t>(config_.train.epochs)));
+  if (!data.eval_paths.empty()) {
+    // Opening the eval set now checks its files and columns before training starts.
+    const io::OrcDataset eval_check(dataset_options(data.eval_paths, 1, 1));
+  }
+  if (!config_.features.empty()) features_ = std::make_unique<feature::Engine>(config_.features);
+
+  sparse_optimizer_ = optim::make_sparse_optimizer(
+      with_default_name(config_.sparse_optimizer, "adam", 1e-3));
+  embedding::EngineOptions engine_options;
+  engine_options.seed = config_.train.seed;
+  engine_options.slots = [this](std::size_t dim) { return sparse_optimizer_->slots(dim); };
+  embeddings_ = std::make_unique<embedding::Engine>(config_.embeddings, engine_options);
+
+  for (const embedding::EmbeddingOptions& option : config_.embeddings) {
+    schema_.embeddings.push_back(
+        {option.name, static_cast<int64_t>(option.dim),
+         option.combiner == embedding::Combiner::Tile ? static_cast<int64_t>(option.tile_len)
+                                                      : 0});
+  }
+  schema_.num_dense = static_cast<int64_t>(data.dense.size());
+  model_ = models::build_model(config_.model, schema_);
+  dense_optimizer_ = optim::make_dense_optimizer(
+      with_default_name(config_.dense_optimizer, "adam", 1e-3), model_->parameters());
+}
+
+Trainer::~Trainer() = default;
+
+void Trainer::add_hook(std::shared_ptr<Hook> hook) { hooks_.push_back(std::move(hook)); }
+
+io::OrcDatasetOptions Trainer::dataset_options(const std::vector<std::filesystem::path>& paths,
+                                               int64_t batch_size, std::size_t epochs) const {
+  const DataConfig& data = config_.data;
+  io::OrcDatasetOptions options;
+  options.with_paths(paths)
+      .with_batch_size(batch_size)
+      .with_read_threads(data.read_threads)
+      .with_prefetch(data.prefetch)
+      .with_shuffle(data.shuffle, config_.train.seed)
+      .with_epochs(epochs);
+  options.fixedlen(data.label, {0.0});
+  for (const std::string& column : data.dense) options.fixedlen(column, {0.0});
+  for (const std::string& column : data.sparse) {
+    options.varlen(column, parse_hash_kind(data.sparse_hash, "data.sparse_hash"));
+  }
+  if (!data.group.empty()) options.varlen(data.group);
+  return options;
+}
+
+Trainer::Forward Trainer::forward(const ragged::Batch& batch, embedding::LookupMode mode) {
+  const ragged::Batch features = features_ ? features_->run(batch) : batch;
+  embedding::EmbeddingOutputs embedded = embeddings_->forward(features, step_ + 1, mode);
+  models::ModelInputs inputs;
+  inputs.embeddings = std::move(embedded.embeddings);
+  inputs.sequence_masks = std::move(embedded.sequence_masks);
+  if (!config_.data.dense.empty()) {
+    std::vector<torch::Tensor> columns;
+    for (const std::string& column : config_.data.dense) {
+      columns.push_back(features.dense(column).to(torch::kFloat32).view({-1, 1}));
+    }
+    inputs.dense = torch::cat(columns, 1);
+  }
+  Forward out;
+  {
+    Bf16Autocast autocast(config_.train.bf16);
+    out.logits = model_->forward(inputs).to(torch::kFloat32).view(-1);
+  }
+  out.labels = batch.dense(config_.data.label).to(torch::kFloat32).reshape(-1).contiguous();
+  return out;
+}
+
+void Trainer::optimizer_step() {
+  std::vector<embedding::SparseGrad> sparse = embeddings_->take_gradients();
+  if (config_.train.clip_norm > 0) {
+    optim::clip_grad_global_norm(sparse, model_->parameters(), config_.train.clip_norm,
+                                  sparse_optimizer_->grad_reduction());
+  }
+  sparse_optimizer_->step(sparse);
+  dense_optimizer_->step();
+  dense_optimizer_->zero_grad();
+  ++step_;
+}
+
+TrainSummary Trainer::train_and_evaluate() {
+  const TrainConfig& train = config_.train;
+  for (auto& hook : hooks_) hook->on_train_begin(*this);
+  model_->train();
+
+  // The planned work, for progress: max_steps, or the epochs' rows in optimizer steps.
+  uint64_t shard_rows = 0;
+  for (const io::WorkUnit& unit : train_data_->plan().shard_units(0, train_data_->options())) {
+    shard_rows += unit.rows;
+  }
+  const double rows_per_step =
+      static_cast<double>(config_.data.batch_size) * static_cast<double>(train.grad_accum);
+  double planned_steps = std::ceil(static_cast<double>(shard_rows) *
+                                   static_cast<double>(train.epochs) / rows_per_step);
+  if (train.max_steps > 0) planned_steps = std::min<double>(planned_steps, train.max_steps);
+
+  TrainSummary summary;
+  const Clock::time_point start = Clock::now();
+  int64_t micro = 0;
+  double step_loss = 0;
+  double window_loss = 0;
+  int64_t window_steps = 0;
+  std::optional<EvalRecord> last_eval;
+  std::vector<float> window_scores, window_labels;
+  double window_auc = std::nan("");
+  while (!stop_requested_ && (train.max_steps == 0 || step_ < train.max_steps)) {
+    std::optional<ragged::Batch> batch = train_data_->next();
+    if (!batch) break;
+    const Forward out = forward(*batch, embedding::LookupMode::Train);
+    const torch::Tensor loss =
+        torch::binary_cross_entropy_with_logits(out.logits, out.labels);
+    (loss / static_cast<double>(train.grad_accum)).backward();
+    embeddings_->accumulate_gradients();
+    step_loss += loss.item<double>() / static_cast<double>(train.grad_accum);
+    const torch::Tensor scores = torch::sigmoid(out.logits.detach()).contiguous();
+    window_scores.insert(window_scores.end(), scores.data_ptr<float>(),
+                         scores.data_ptr<float>() + scores.numel());
+    window_labels.insert(window_labels.end(), out.labels.data_ptr<float>(),
+                         out.labels.data_ptr<float>() + out.labels.numel());
+    summary.samples += out.labels.size(0);
+    if (++micro % train.grad_accum != 0) continue;
+
+    optimizer_step();
+    window_loss += step_loss;
+    ++window_steps;
+    if (step_ % train.log_every == 0) {
+      window_auc = exact_auc(window_scores, window_labels);
+      window_scores.clear();
+      window_labels.clear();
+    }
+    StepRecord record;
+    record.step = step_;
+    record.auc = window_auc;
+    record.samples = summary.samples;
+    record.loss = step_loss;
+    record.elapsed_s = seconds_since(start);
+    record.samples_per_s = static_cast<double>(summary.samples) / record.elapsed_s;
+    record.progress = planned_steps > 0 ? std::min(1.0, static_cast<double>(step_) / planned_steps)
+                                        : 0.0;
+    step_loss = 0;
+    for (auto& hook : hooks_) hook->on_step_end(*this, record);
+    if (step_ % train.log_every == 0) {
+      summary.train_loss = window_loss / static_cast<double>(window_steps);
+      window_loss = 0;
+      window_steps = 0;
+    }
+    if (train.eval_every > 0 && step_ % train.eval_every == 0 && !config_.data.eval_paths.empty()) {
+      last_eval = evaluate();
+      model_->train();
+    }
+  }
+  if (window_steps > 0) summary.train_loss = window_loss / static_cast<double>(window_steps);
+  summary.steps = step_;
+  summary.seconds = seconds_since(start);
+  summary.samples_per_s =
+      summary.seconds > 0 ? static_cast<double>(summary.samples) / summary.seconds : 0;
+  if (!config_.data.eval_paths.empty() && (!last_eval || last_eval->step != step_)) {
+    last_eval = evaluate();
+  }
+  summary.eval = last_eval;
+  for (auto& hook : hooks_) hook->on_train_end(*this);
+  return summary;
+}
+
+EvalRecord Trainer::evaluate() {
+  const DataConfig& data = config_.data;
+  if (data.eval_paths.empty()) {
+    throw ConfigError(config_.source + ": data.eval: no evaluation data configured");
+  }
+  const Clock::time_point start = Clock::now();
+  model_->eval();
+  torch::NoGradGuard no_grad;
+  io::OrcDataset dataset(
+      dataset_options(data.eval_paths, data.eval_batch_size ? data.eval_batch_size : data.batch_size, 1));
+  std::vector<float> scores, labels;
+  std::vector<int64_t> groups;
+  int64_t batches = 0;
+  while (config_.train.eval_steps == 0 || batches < config_.train.eval_steps) {
+    std::optional<ragged::Batch> batch = dataset.next();
+    if (!batch) break;
+    ++batches;
+    const Forward out = forward(*batch, embedding::LookupMode::Eval);
+    const torch::Tensor probabilities = torch::sigmoid(out.logits).contiguous();
+    scores.insert(scores.end(), probabilities.data_ptr<float>(),
+                  probabilities.data_ptr<float>() + probabilities.numel());
+    const torch::Tensor y = out.labels.contiguous();
+    labels.insert(labels.end(), y.data_ptr<float>(), y.data_ptr<float>() + y.numel());
+    if (!data.group.empty()) {
+      // A row's group is its first id; rows without one fall in group 0.
+      const ragged::RaggedTensor& column = batch->ragged(data.group);
+      const int64_t* values = column.values().data_ptr<int64_t>();
+      const int64_t* offsets = column.offsets().back().data_ptr<int64_t>();
+      for (int64_t row = 0; row < column.batch_size(); ++row) {
+        groups.push_back(offsets[row] < offsets[row + 1] ? values[offsets[row]] : 0);
+      }
+    }
+  }
+  EvalRecord record;
+  record.step = step_;
+  record.samples = static_cast<int64_t>(scores.size());
+  record.auc = exact_auc(scores, labels);
+  record.logloss = logloss(scores, labels);
+  record.calibration = calibration(scores, labels);
+  record.gauc = data.group.empty() ? std::nan("") : gauc(scores, labels, groups).value;
+  record.seconds = seconds_since(start);
+  for (auto& hook : hooks_) hook->on_eval_end(*this, record);
+  return record;
+}
+
+}  // namespace recis::train

@@ -1,0 +1,89 @@
+// Trainer: runs one experiment (ExperimentConfig) end to end. Construction builds and checks
+// every part before any step: the training and evaluation datasets (columns checked against the
+// files), the feature engine, the embedding engine (its rows carry the sparse optimizer's slots),
+// the dense model and both optimizers; a bad key or a missing column throws here.
+// train_and_evaluate() then loops: batch -> features -> embeddings -> model -> loss -> backward,
+// accumulating grad_accum micro-batches per optimizer step (sparse rows updated in place, dense
+// parameters by a torch optimizer, optional global-norm clipping over both), evaluating every
+// eval_every steps and at the end, and calling hooks (hook.h) after each step and evaluation.
+// A run is deterministic for a given seed, data and thread count.
+// Thread-safety: one thread drives a Trainer; the parts use their own thread pools inside.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "recis/embedding/engine.h"
+#include "recis/feature/engine.h"
+#include "recis/io/orc_dataset.h"
+#include "recis/models/model.h"
+#include "recis/optim/sparse_optimizer.h"
+#include "recis/train/experiment_config.h"
+#include "recis/train/hook.h"
+
+namespace recis::train {
+
+struct TrainSummary {
+  int64_t steps = 0;
+  int64_t samples = 0;
+  double seconds = 0;
+  double samples_per_s = 0;
+  double train_loss = 0;  // mean loss of the last log window
+  std::optional<EvalRecord> eval;  // the final evaluation, when there is eval data
+};
+
+class Trainer {
+ public:
+  // The dense model comes from [model] through models::build_model, with the schema the
+  // embeddings and dense columns give; a user-written model is registered with
+  // models::register_model and named by [model] type (examples/custom_model).
+  explicit Trainer(ExperimentConfig config);
+  ~Trainer();
+  Trainer(const Trainer&) = delete;
+  Trainer& operator=(const Trainer&) = delete;
+
+  void add_hook(std::shared_ptr<Hook> hook);
+
+  TrainSummary train_and_evaluate();
+  // Scores the eval data (at most train.eval_steps batches when set) with read-only lookups.
+  // Throws ConfigError when the config has no eval paths.
+  EvalRecord evaluate();
+  // Ends training after the current step (early stopping, signals).
+  void request_stop() { stop_requested_ = true; }
+
+  const ExperimentConfig& config() const { return config_; }
+  const models::InputSchema& input_schema() const { return schema_; }
+  embedding::Engine& embeddings() { return *embeddings_; }
+  models::Model& model() { return *model_; }
+  optim::SparseOptimizer& sparse_optimizer() { return *sparse_optimizer_; }
+  torch::optim::Optimizer& dense_optimizer() { return *dense_optimizer_; }
+  io::OrcDataset& train_dataset() { return *train_data_; }
+  int64_t step() const { return step_; }
+
+ private:
+  struct Forward {
+    torch::Tensor logits;  // [B]
+    torch::Tensor labels;  // float [B]
+  };
+  Forward forward(const ragged::Batch& batch, embedding::LookupMode mode);
+  void optimizer_step();
+  io::OrcDatasetOptions dataset_options(const std::vector<std::filesystem::path>& paths,
+                                        int64_t batch_size, std::size_t epochs) const;
+
+  ExperimentConfig config_;
+  std::vector<std::shared_ptr<Hook>> hooks_;
+  std::unique_ptr<io::OrcDataset> train_data_;
+  std::unique_ptr<feature::Engine> features_;  // null when no [[features]]
+  std::unique_ptr<optim::SparseOptimizer> sparse_optimizer_;
+  std::unique_ptr<embedding::Engine> embeddings_;
+  models::InputSchema schema_;
+  std::shared_ptr<models::Model> model_;
+  std::unique_ptr<torch::optim::Optimizer> dense_optimizer_;
+  int64_t step_ = 0;
+  bool stop_requested_ = false;
+};
+
+}  // namespace recis::train
