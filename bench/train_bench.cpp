@@ -1,0 +1,200 @@
+// `recis bench train [--rows N] [--eval-rows N] [--batch-size N] [--buckets N]`: DeepFM training
+// throughput and quality on `recis gen-data` data, ours vs a plain PyTorch DeepFM as a user
+// writes it (bench/baselines/deepfm_torch.py on Debian's python3-torch: nn.EmbeddingBag
+// (sparse=True) over hashed fixed-size tables, SparseAdam + Adam), same model shape, data, batch
+// size, learning rates and thread count, in the same run. Reports samples/s of the training loop
+// (both include their own input handling: ours reads ORC, the baseline slices arrays already in
+// memory) and the eval AUC of each; ratio = ours / baseline samples/s.
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "bench_flags.h"
+#include "bench_registry.h"
+#include "recis/common/error.h"
+#include "recis/common/threads.h"
+#include "recis/datagen/criteo_generator.h"
+#include "recis/io/orc_dataset.h"
+#include "recis/train/trainer.h"
+#include "scratch_dir.h"
+
+namespace recis::bench {
+namespace {
+
+constexpr int kSparse = 26;
+constexpr int kDense = 13;
+constexpr int64_t kDim = 16;
+const std::vector<int64_t> kHidden{256, 128};
+constexpr double kSparseLr = 0.001;
+constexpr double kDenseLr = 0.001;
+
+struct Options {
+  std::size_t rows = 300'000;
+  std::size_t eval_rows = 50'000;
+  int64_t batch_size = 4096;
+  int64_t buckets = 1 << 18;
+};
+
+std::string list(const std::string& prefix, int count, const std::string& suffix = "") {
+  std::string out;
+  for (int i = 1; i <= count; ++i) {
+    out += (i > 1 ? ", \"" : "\"") + prefix + std::to_string(i) + suffix + "\"";
+  }
+  return out;
+}
+
+std::string deepfm_config(const std::filesystem::path& dir, const Options& options) {
+  std::string features;
+  for (int i = 1; i <= kDense; ++i) {
+    const std::string name = "i" + std::to_string(i);
+    features += "[[features]]\nname = \"" + name + "\"\nops = [{ op = \"select\", column = \"" +
+                name + "\" }, { op = \"log1p\" }]\n";
+  }
+  return "[data]\ntrain = [\"" + (dir / "train").string() + "\"]\neval = [\"" +
+         (dir / "eval").string() + "\"]\nbatch_size = " + std::to_string(options.batch_size) +
+         "\ndense = [" + list("i", kDense) + "]\nsparse = [" + list("c", kSparse) + "]\n" +
+         features + "[[embedding]]\nfeatures = [" + list("c", kSparse) + "]\ndim = " +
+         std::to_string(kDim) +
+         "\ninitializer = { kind = \"uniform\", low = -0.05, high = 0.05 }\n"
+         "[[embedding]]\nfeatures = [" +
+         list("c", kSparse) +
+         "]\nsuffix = \"_wide\"\ndim = 1\ninitializer = { kind = \"constant\" }\n"
+         "[model]\ntype = \"deepfm\"\nhidden = [256, 128]\n"
+         "[sparse_optimizer]\nname = \"adam\"\nlr = " +
+         std::to_string(kSparseLr) + "\n[dense_optimizer]\nname = \"adam\"\nlr = " +
+         std::to_string(kDenseLr) + "\n[train]\nseed = 1\nlog_every = 1000000\noutput = \"" +
+         (dir / "out").string() + "\"\n";
+}
+
+template <typename T>
+void write_raw(const std::filesystem::path& path, const T* data, std::size_t count) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(count * sizeof(T)));
+  if (!out) throw IoError("bench train: cannot write " + path.string());
+}
+
+// The split as flat arrays for the Python baseline: per sparse column offsets and ids, log1p'ed
+// dense values and labels. Returns the row count.
+int64_t export_split(const std::filesystem::path& data, const std::filesystem::path& out) {
+  std::filesystem::create_directories(out);
+  io::OrcDatasetOptions options;
+  options.with_paths({data}).with_batch_size(65536).with_read_threads(configured_threads());
+  for (int i = 1; i <= kSparse; ++i) options.varlen("c" + std::to_string(i));
+  for (int i = 1; i <= kDense; ++i) options.fixedlen("i" + std::to_string(i), {0.0});
+  options.fixedlen("label", {0.0});
+  io::OrcDataset dataset(options);
+  std::vector<std::vector<int64_t>> offsets(kSparse, std::vector<int64_t>{0}), ids(kSparse);
+  std::vector<float> dense, labels;
+  int64_t rows = 0;
+  while (auto batch = dataset.next()) {
+    const int64_t n = batch->dense("label").size(0);
+    for (int c = 0; c < kSparse; ++c) {
+      const ragged::RaggedTensor& column = batch->ragged("c" + std::to_string(c + 1));
+      const int64_t* o = column.offsets()[0].data_ptr<int64_t>();
+      const int64_t* v = column.values().data_ptr<int64_t>();
+      const int64_t base = offsets[c].back();
+      for (int64_t r = 1; r <= n; ++r) offsets[c].push_back(base + o[r]);
+      ids[c].insert(ids[c].end(), v, v + column.values().numel());
+    }
+    std::vector<torch::Tensor> columns;
+    for (int i = 1; i <= kDense; ++i) {
+      columns.push_back(batch->dense("i" + std::to_string(i)).to(torch::kFloat32).view({-1, 1}));
+    }
+    const torch::Tensor d = torch::log1p(torch::cat(columns, 1)).contiguous();
+    dense.insert(dense.end(), d.data_ptr<float>(), d.data_ptr<float>() + d.numel());
+    const torch::Tensor y = batch->dense("label").to(torch::kFloat32).reshape(-1).contiguous();
+    labels.insert(labels.end(), y.data_ptr<float>(), y.data_ptr<float>() + y.numel());
+    rows += n;
+  }
+  for (int c = 0; c < kSparse; ++c) {
+    const std::string name = "c" + std::to_string(c + 1);
+    write_raw(out / (name + ".offsets"), offsets[c].data(), offsets[c].size());
+    write_raw(out / (name + ".ids"), ids[c].data(), ids[c].size());
+  }
+  write_raw(out / "dense.f32", dense.data(), dense.size());
+  write_raw(out / "labels.f32", labels.data(), labels.size());
+  return rows;
+}
+
+nlohmann::json run_baseline(const std::filesystem::path& dir, const Options& options) {
+  const std::filesystem::path arrays = dir / "arrays";
+  nlohmann::json meta{{"sparse", nlohmann::json::array()},
+                      {"dense", nlohmann::json::array()},
+                      {"buckets", options.buckets},
+                      {"batch_size", options.batch_size},
+                      {"dim", kDim},
+                      {"hidden", kHidden},
+                      {"sparse_lr", kSparseLr},
+                      {"dense_lr", kDenseLr}};
+  for (int i = 1; i <= kSparse; ++i) meta["sparse"].push_back("c" + std::to_string(i));
+  for (int i = 1; i <= kDense; ++i) meta["dense"].push_back("i" + std::to_string(i));
+  meta["train"] = {{"rows", export_split(dir / "train", arrays / "train")}};
+  meta["eval"] = {{"rows", export_split(dir / "eval", arrays / "eval")}};
+  std::ofstream(arrays / "meta.json") << meta.dump();
+
+  const std::string command = "/usr/bin/python3 " RECIS_BASELINES_DIR "/deepfm_torch.py '" +
+                              arrays.string() + "' " + std::to_string(configured_threads());
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+  if (!pipe) throw Error("bench train: cannot run " + command);
+  std::string output;
+  char buffer[4096];
+  while (std::fgets(buffer, sizeof buffer, pipe.get())) output += buffer;
+  const int status = pclose(pipe.release());
+  const std::size_t line = output.rfind('{');
+  if (status != 0 || line == std::string::npos) {
+    throw Error("bench train: the PyTorch baseline failed (is python3-torch installed?): " +
+                command);
+  }
+  return nlohmann::json::parse(output.substr(line));
+}
+
+int run_train_bench(const std::vector<std::string>& args) {
+  Options options;
+  parse_bench_flags("train", args,
+                    {positive_integer_flag("--rows", &options.rows),
+                     positive_integer_flag("--eval-rows", &options.eval_rows),
+                     positive_integer_flag("--batch-size", &options.batch_size),
+                     positive_integer_flag("--buckets", &options.buckets)});
+  const ScratchDir dir("train");
+  const datagen::GenerationSummary generated = datagen::generate_criteo(
+      datagen::CriteoOptions().with_out_dir(dir.path() / "train").with_rows(options.rows));
+  datagen::generate_criteo(datagen::CriteoOptions()
+                               .with_out_dir(dir.path() / "eval")
+                               .with_rows(options.eval_rows)
+                               .with_first_row(options.rows));
+  std::printf("data: %zu training + %zu eval rows, Bayes-optimal AUC %.4f\n", options.rows,
+              options.eval_rows, generated.bayes_auc);
+
+  train::Trainer trainer(
+      train::parse_experiment_config(deepfm_config(dir.path(), options), "bench-train.toml"));
+  const train::TrainSummary ours = trainer.train_and_evaluate();
+  std::printf("%-34s %10.0f samples/s  eval auc %.4f  logloss %.4f\n", "recis DeepFM",
+              ours.samples_per_s, ours.eval->auc, ours.eval->logloss);
+
+  const nlohmann::json baseline = run_baseline(dir.path(), options);
+  std::printf("%-34s %10.0f samples/s  eval auc %.4f  logloss %.4f\n",
+              "PyTorch DeepFM (EmbeddingBag)", baseline["samples_per_s"].get<double>(),
+              baseline["auc"].get<double>(), baseline["logloss"].get<double>());
+  print_bench_result(
+      "train", ours.samples_per_s, baseline["samples_per_s"].get<double>(), "samples/s",
+      {{"rows", options.rows},
+       {"eval_rows", options.eval_rows},
+       {"batch_size", options.batch_size},
+       {"threads", configured_threads()},
+       {"ours_auc", ours.eval->auc},
+       {"baseline_auc", baseline["auc"]},
+       {"bayes_auc", generated.bayes_auc},
+       {"baseline_buckets", options.buckets},
+       {"baseline_source", "bench/baselines/deepfm_torch.py on python3-torch, this run"}});
+  return 0;
+}
+
+RECIS_REGISTER_BENCH("train", "DeepFM samples/s and AUC vs a plain PyTorch DeepFM (python3-torch)",
+                     run_train_bench);
+
+}  // namespace
+}  // namespace recis::bench
