@@ -29,8 +29,8 @@ constexpr int kSparse = 26;
 constexpr int kDense = 13;
 constexpr int64_t kDim = 16;
 const std::vector<int64_t> kHidden{256, 128};
-constexpr double kSparseLr = 0.001;
-constexpr double kDenseLr = 0.001;
+constexpr double kSparseLr = 0.01;
+constexpr double kDenseLr = 0.003;
 
 struct Options {
   std::size_t rows = 300'000;

@@ -251,9 +251,9 @@ TEST(EmbeddingEngine, MergedTablesEqualSeparateTables) {
                                                                         : std::string("c4");
     const int64_t child = name[1] - '0';
     for (int64_t k = 0; k < g.ids.numel(); ++k) {
-      auto row = g.values[k].contiguous();
-      EXPECT_EQ(by_child_id.at({child, g.ids[k].item<int64_t>()}),
-                std::vector<float>(row.data_ptr<float>(), row.data_ptr<float>() + 4));
+      // Equal up to float summation order (merged gradients sum in another order).
+      const std::vector<float>& merged_row = by_child_id.at({child, g.ids[k].item<int64_t>()});
+      EXPECT_TRUE(torch::allclose(g.values[k], torch::tensor(merged_row), 1e-6, 1e-6));
       ++compared;
     }
   }

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "recis/cli/command_registry.h"
+#include "recis/common/allocator_tuning.h"
 #include "recis/common/error.h"
 #include "recis/common/logging.h"
 #include "recis/common/threads.h"
@@ -55,6 +56,7 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  recis::keep_freed_memory_mapped();
   try {
     return run(argc, argv);
   } catch (const recis::ConfigError& e) {

@@ -23,6 +23,11 @@ torch::Tensor value_offsets(const FeatureIds& ids) {
   return ids.offsets[1].index_select(0, ids.offsets[0]);
 }
 
+// Ids per row as float [B, 1], at least 1 (an empty row's sum is 0 anyway).
+torch::Tensor row_counts(const torch::Tensor& offsets) {
+  return (offsets.slice(0, 1) - offsets.slice(0, 0, -1)).clamp_min(1).to(torch::kFloat32).unsqueeze(1);
+}
+
 torch::Tensor tile(const torch::Tensor& entries, const torch::Tensor& offsets, int64_t len) {
   const int64_t batch = offsets.numel() - 1;
   const int64_t pad = entries.size(0);
@@ -53,9 +58,7 @@ torch::Tensor combine(const torch::Tensor& unique_rows, const FeatureIds& ids, C
       return bag_sum(unique_rows, ids.positions, value_offsets(ids), ids.weights);
     case Combiner::Mean: {
       const torch::Tensor offsets = value_offsets(ids);
-      const torch::Tensor counts =
-          (offsets.slice(0, 1) - offsets.slice(0, 0, -1)).clamp_min(1).to(torch::kFloat32);
-      return bag_sum(unique_rows, ids.positions, offsets, ids.weights) / counts.unsqueeze(1);
+      return bag_sum(unique_rows, ids.positions, offsets, ids.weights) / row_counts(offsets);
     }
     case Combiner::Tile: {
       torch::Tensor entries;
@@ -71,6 +74,42 @@ torch::Tensor combine(const torch::Tensor& unique_rows, const FeatureIds& ids, C
       return unique_rows.index_select(0, ids.positions);
   }
   return {};
+}
+
+std::vector<torch::Tensor> pool_features(const torch::Tensor& unique_rows,
+                                         const std::vector<const FeatureIds*>& features,
+                                         const std::vector<bool>& mean) {
+  std::vector<torch::Tensor> positions, bag_offsets, weights, offsets_of;
+  bool weighted = false;
+  int64_t start = 0;
+  for (const FeatureIds* ids : features) weighted = weighted || ids->weights.has_value();
+  for (const FeatureIds* ids : features) {
+    const torch::Tensor offsets = value_offsets(*ids);
+    offsets_of.push_back(offsets);
+    positions.push_back(ids->positions);
+    bag_offsets.push_back(offsets.slice(0, 0, -1) + start);
+    if (weighted) {
+      weights.push_back(ids->weights ? *ids->weights
+                                     : torch::ones({ids->positions.numel()}, torch::kFloat32));
+    }
+    start += ids->positions.numel();
+  }
+  bag_offsets.push_back(torch::full({1}, start, torch::kInt64));
+  const torch::Tensor all_positions = positions.size() == 1 ? positions[0] : torch::cat(positions);
+  std::optional<torch::Tensor> all_weights;
+  if (weighted) all_weights = torch::cat(weights);
+  const torch::Tensor pooled =
+      bag_sum(unique_rows, all_positions, torch::cat(bag_offsets), all_weights);
+
+  // One split (not a narrow per feature): its backward concatenates the features' gradients
+  // once, where each narrow's backward would fill a zero tensor of the whole pooled size.
+  std::vector<int64_t> sizes;
+  for (const FeatureIds* ids : features) sizes.push_back(ids->batch_size());
+  std::vector<torch::Tensor> outputs = pooled.split_with_sizes(sizes);
+  for (std::size_t k = 0; k < features.size(); ++k) {
+    if (mean[k]) outputs[k] = outputs[k] / row_counts(offsets_of[k]);
+  }
+  return outputs;
 }
 
 }  // namespace recis::embedding

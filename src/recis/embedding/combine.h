@@ -8,7 +8,10 @@
 //   tile(len): [B, len, dim], the row's first len entries, zero-padded; an entry is one id
 //     (2 levels) or the weighted sum of one inner list (3 levels).
 //   none: [N, dim], one unweighted embedding per id in value order.
-// Called by embedding::Engine. Thread-safety: pure function.
+// pool_features computes the sum/mean outputs of all of a table's pooled features with one
+// embedding_bag call over their concatenated ids (one backward pass, one gradient buffer for the
+// table); combine handles one feature of any combiner.
+// Called by embedding::Engine. Thread-safety: pure functions.
 #pragma once
 
 #include <torch/torch.h>
@@ -33,5 +36,10 @@ torch::Tensor tile_mask(const torch::Tensor& row_offsets, std::size_t len);
 
 torch::Tensor combine(const torch::Tensor& unique_rows, const FeatureIds& ids, Combiner combiner,
                       std::size_t tile_len);
+
+// One output per feature, as combine(unique_rows, *features[k], mean[k] ? Mean : Sum, 0) gives.
+std::vector<torch::Tensor> pool_features(const torch::Tensor& unique_rows,
+                                         const std::vector<const FeatureIds*>& features,
+                                         const std::vector<bool>& mean);
 
 }  // namespace recis::embedding

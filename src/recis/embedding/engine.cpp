@@ -124,6 +124,10 @@ EmbeddingOutputs Engine::forward(const ragged::Batch& batch, int64_t step, Looku
       pending_[t] = Pending{unique_rows, unique, std::move(rows), dedup.counts()};
     }
 
+    // Sum and mean features are pooled together (one embedding_bag, one backward buffer).
+    std::vector<const FeatureIds*> pooled;
+    std::vector<bool> mean;
+    std::vector<std::size_t> pooled_members;
     start = 0;
     for (std::size_t k = 0; k < members.size(); ++k) {
       const EmbeddingOptions& feature = features_[members[k]];
@@ -131,10 +135,22 @@ EmbeddingOutputs Engine::forward(const ragged::Batch& batch, int64_t step, Looku
       const int64_t n = inputs[k].ids.numel();
       layout.positions = inverse.narrow(0, start, n);
       start += n;
+      if (feature.combiner == Combiner::Sum || feature.combiner == Combiner::Mean) {
+        pooled.push_back(&layout);
+        mean.push_back(feature.combiner == Combiner::Mean);
+        pooled_members.push_back(members[k]);
+        continue;
+      }
       outputs.embeddings[feature.name] =
           combine(unique_rows, layout, feature.combiner, feature.tile_len);
       if (feature.combiner == Combiner::Tile) {
         outputs.sequence_masks[feature.name] = tile_mask(layout.offsets[0], feature.tile_len);
+      }
+    }
+    if (!pooled.empty()) {
+      std::vector<torch::Tensor> pooled_outputs = pool_features(unique_rows, pooled, mean);
+      for (std::size_t k = 0; k < pooled.size(); ++k) {
+        outputs.embeddings[features_[pooled_members[k]].name] = std::move(pooled_outputs[k]);
       }
     }
   }
