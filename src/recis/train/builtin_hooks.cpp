@@ -90,7 +90,12 @@ MetricsFileHook::MetricsFileHook(std::filesystem::path output_dir, int64_t log_e
 void MetricsFileHook::on_step_end(Trainer&, const StepRecord& record) {
   window_loss_ += record.loss;
   ++window_steps_;
-  if (record.step % log_every_ != 0) return;
+  last_step_ = record;
+  if (record.step % log_every_ == 0) write_train_record(record);
+}
+
+// One train record for the steps since the last one (mean loss over them).
+void MetricsFileHook::write_train_record(const StepRecord& record) {
   const double loss = window_loss_ / static_cast<double>(window_steps_);
   window_loss_ = 0;
   window_steps_ = 0;
@@ -120,9 +125,11 @@ void MetricsFileHook::on_eval_end(Trainer&, const EvalRecord& record) {
            << '\n';
   metrics_.flush();
   auc_points_ << record.step << ' ' << format_number(record.auc, 6) << '\n';
+  has_eval_points_ = true;
 }
 
 void MetricsFileHook::on_train_end(Trainer&) {
+  if (window_steps_ > 0) write_train_record(last_step_);
   loss_points_.close();
   auc_points_.close();
   const std::filesystem::path script = dir_ / "curves.gp";
@@ -135,11 +142,15 @@ void MetricsFileHook::on_train_end(Trainer&) {
         << "set multiplot layout 1,2\n"
         << "set xlabel 'step'\nset grid\nset key bottom right\n"
         << "set title 'training loss'\n"
-        << "plot '" << (dir_ / "loss.dat").string() << "' using 1:2 with lines title 'loss'\n"
+        << "plot '" << (dir_ / "loss.dat").string()
+        << "' using 1:2 with linespoints title 'loss'\n"
         << "set title 'AUC'\n"
         << "plot '" << (dir_ / "loss.dat").string()
-        << "' using 1:3 with lines title 'train (window)', '" << (dir_ / "auc.dat").string()
-        << "' using 1:2 with linespoints title 'eval'\n"
+        << "' using 1:3 with linespoints title 'train (window)'";
+    if (has_eval_points_) {
+      out << ", '" << (dir_ / "auc.dat").string() << "' using 1:2 with linespoints title 'eval'";
+    }
+    out << "\n"
         << "unset multiplot\n";
   }
   const std::string command = "gnuplot '" + script.string() + "' 2>/dev/null";

@@ -49,9 +49,13 @@ class MetricsFileHook : public Hook {
   std::filesystem::path dir_;
   int64_t log_every_;
   std::ofstream metrics_;
+  void write_train_record(const StepRecord& record);
+
   std::ofstream loss_points_, auc_points_;  // the curves' data, kept beside metrics.jsonl
   double window_loss_ = 0;
   int64_t window_steps_ = 0;
+  StepRecord last_step_;
+  bool has_eval_points_ = false;
 };
 
 class EvictionHook : public Hook {
