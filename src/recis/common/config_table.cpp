@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <fstream>
 #include <sstream>
 
 #include "recis/common/error.h"
@@ -18,6 +19,24 @@ std::string describe(const toml::node& node) {
 }
 
 }  // namespace
+
+toml::table parse_toml(std::string_view text, const std::string& source) {
+  try {
+    return toml::parse(text, source);
+  } catch (const toml::parse_error& error) {
+    const auto& begin = error.source().begin;
+    throw ConfigError(source + ":" + std::to_string(begin.line) + ":" +
+                      std::to_string(begin.column) + ": " + std::string(error.description()));
+  }
+}
+
+std::string read_config_file(const std::filesystem::path& path, const std::string& what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError("cannot open " + what + " " + path.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 ConfigTable::ConfigTable(const toml::table& table, std::string source, std::string path)
     : table_(table), source_(std::move(source)), path_(std::move(path)) {}

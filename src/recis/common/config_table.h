@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <set>
 #include <string>
 #include <string_view>
@@ -20,6 +21,11 @@ class array;
 }  // namespace toml
 
 namespace recis {
+
+// Parses TOML text; a syntax error is a ConfigError "source:line:column: what".
+toml::table parse_toml(std::string_view text, const std::string& source);
+// A config file's text; IoError "cannot open <what> <path>" when unreadable.
+std::string read_config_file(const std::filesystem::path& path, const std::string& what);
 
 class ConfigTable {
  public:

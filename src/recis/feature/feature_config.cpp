@@ -2,9 +2,7 @@
 
 #include <toml++/toml.h>
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "recis/common/config_table.h"
 #include "recis/common/error.h"
@@ -88,14 +86,7 @@ std::vector<Feature> features_from_config(std::vector<ConfigTable> tables) {
 }
 
 std::vector<Feature> features_from_toml(std::string_view text, const std::string& source) {
-  toml::table root;
-  try {
-    root = toml::parse(text, source);
-  } catch (const toml::parse_error& error) {
-    const auto& begin = error.source().begin;
-    throw ConfigError(source + ":" + std::to_string(begin.line) + ":" +
-                      std::to_string(begin.column) + ": " + std::string(error.description()));
-  }
+  toml::table root = parse_toml(text, source);
   ConfigTable config(root, source, "");
   if (!config.has("features")) {
     config.check_all_read();
@@ -107,11 +98,7 @@ std::vector<Feature> features_from_toml(std::string_view text, const std::string
 }
 
 std::vector<Feature> features_from_toml_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError("cannot open feature config " + path.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return features_from_toml(text.str(), path.string());
+  return features_from_toml(read_config_file(path, "feature config"), path.string());
 }
 
 }  // namespace recis::feature

@@ -1,8 +1,5 @@
 #include "recis/train/experiment_config.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "recis/common/config_table.h"
 #include "recis/common/error.h"
 #include "recis/feature/feature_config.h"
@@ -154,14 +151,7 @@ toml::table optional_table(ConfigTable& root, std::string_view key) {
 
 ExperimentConfig parse_experiment_config(std::string_view text, const std::string& source,
                                          const std::vector<std::string>& overrides) {
-  toml::table document;
-  try {
-    document = toml::parse(text, source);
-  } catch (const toml::parse_error& error) {
-    const auto& begin = error.source().begin;
-    throw ConfigError(source + ":" + std::to_string(begin.line) + ":" +
-                      std::to_string(begin.column) + ": " + std::string(error.description()));
-  }
+  toml::table document = parse_toml(text, source);
   for (const std::string& assignment : overrides) apply_override(document, assignment);
 
   ConfigTable root(document, source, "");
@@ -182,11 +172,8 @@ ExperimentConfig parse_experiment_config(std::string_view text, const std::strin
 
 ExperimentConfig load_experiment_config(const std::filesystem::path& path,
                                         const std::vector<std::string>& overrides) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError("cannot open experiment config " + path.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_experiment_config(text.str(), path.string(), overrides);
+  return parse_experiment_config(read_config_file(path, "experiment config"), path.string(),
+                                 overrides);
 }
 
 }  // namespace recis::train
