@@ -6,12 +6,12 @@
 // 1M rows by default, zstd, default stripe size. ratio = pipeline / raw.
 #include <cstdio>
 #include <filesystem>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "bench_flags.h"
 #include "bench_registry.h"
+#include "scratch_dir.h"
 #include "recis/common/error.h"
 #include "recis/datagen/criteo_generator.h"
 #include "recis/io/orc_dataset.h"
@@ -51,16 +51,8 @@ io::OrcDatasetOptions pipeline_options(const std::filesystem::path& path, const 
 
 int run_dataset_bench(const std::vector<std::string>& args) {
   const Options options = parse_options(args);
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                    ("recis-dataset-bench-" + std::to_string(std::random_device{}()));
-  std::filesystem::create_directories(dir);
-  struct RemoveDir {
-    std::filesystem::path path;
-    ~RemoveDir() {
-      std::error_code ignored;
-      std::filesystem::remove_all(path, ignored);
-    }
-  } remove_dir{dir};
+  const ScratchDir scratch("dataset");
+  const std::filesystem::path& dir = scratch.path();
   const auto path =
       datagen::generate_criteo(datagen::CriteoOptions().with_out_dir(dir).with_rows(options.rows))
           .files.front();

@@ -11,12 +11,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "bench_flags.h"
 #include "bench_registry.h"
+#include "scratch_dir.h"
 #include "recis/common/error.h"
 #include "recis/datagen/criteo_generator.h"
 #include "recis/orc/reader.h"
@@ -144,16 +144,8 @@ ScanResult measure(const Table& table, orc::proto::CompressionKind codec, const 
 
 int run_orc_scan_bench(const std::vector<std::string>& args) {
   const Options options = parse_options(args);
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                    ("recis-orc-scan-" + std::to_string(std::random_device{}()));
-  std::filesystem::create_directories(dir);
-  struct RemoveDir {
-    std::filesystem::path path;
-    ~RemoveDir() {
-      std::error_code ignored;
-      std::filesystem::remove_all(path, ignored);
-    }
-  } remove_dir{dir};
+  const ScratchDir scratch("orc-scan");
+  const std::filesystem::path& dir = scratch.path();
 
   const std::vector<Table> tables = {
       {"9-column", options.rows,
