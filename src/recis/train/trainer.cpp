@@ -43,6 +43,17 @@ class Bf16Autocast {
   bool enabled_;
 };
 
+// Runs build(), prefixing the config file to a ConfigError from a part that reads its own table
+// ([model], the optimizers) and names only the key.
+template <typename Build>
+auto naming_source(const std::string& source, Build build) {
+  try {
+    return build();
+  } catch (const ConfigError& error) {
+    throw ConfigError(source + ": " + error.what());
+  }
+}
+
 // An optimizer table with `name` filled in when the config left the table out.
 toml::table with_default_name(toml::table table, const char* name, double lr) {
   if (!table.contains("name")) table.insert("name", name);
@@ -64,8 +75,9 @@ Trainer::Trainer(ExperimentConfig config) : config_(std::move(config)) {
   }
   if (!config_.features.empty()) features_ = std::make_unique<feature::Engine>(config_.features);
 
-  sparse_optimizer_ = optim::make_sparse_optimizer(
-      with_default_name(config_.sparse_optimizer, "adam", 1e-3));
+  sparse_optimizer_ = naming_source(config_.source, [&] {
+    return optim::make_sparse_optimizer(with_default_name(config_.sparse_optimizer, "adam", 1e-3));
+  });
   embedding::EngineOptions engine_options;
   engine_options.seed = config_.train.seed;
   engine_options.slots = [this](std::size_t dim) { return sparse_optimizer_->slots(dim); };
@@ -78,9 +90,11 @@ Trainer::Trainer(ExperimentConfig config) : config_(std::move(config)) {
                                                       : 0});
   }
   schema_.num_dense = static_cast<int64_t>(data.dense.size());
-  model_ = models::build_model(config_.model, schema_);
-  dense_optimizer_ = optim::make_dense_optimizer(
-      with_default_name(config_.dense_optimizer, "adam", 1e-3), model_->parameters());
+  model_ = naming_source(config_.source, [&] { return models::build_model(config_.model, schema_); });
+  dense_optimizer_ = naming_source(config_.source, [&] {
+    return optim::make_dense_optimizer(with_default_name(config_.dense_optimizer, "adam", 1e-3),
+                                       model_->parameters());
+  });
 }
 
 Trainer::~Trainer() = default;
