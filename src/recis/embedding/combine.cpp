@@ -55,11 +55,8 @@ torch::Tensor combine(const torch::Tensor& unique_rows, const FeatureIds& ids, C
                       std::size_t tile_len) {
   switch (combiner) {
     case Combiner::Sum:
-      return bag_sum(unique_rows, ids.positions, value_offsets(ids), ids.weights);
-    case Combiner::Mean: {
-      const torch::Tensor offsets = value_offsets(ids);
-      return bag_sum(unique_rows, ids.positions, offsets, ids.weights) / row_counts(offsets);
-    }
+    case Combiner::Mean:
+      return pool_features(unique_rows, {&ids}, {combiner == Combiner::Mean}).front();
     case Combiner::Tile: {
       torch::Tensor entries;
       if (ids.offsets.size() == 1) {
