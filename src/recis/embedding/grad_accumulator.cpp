@@ -15,11 +15,14 @@ void GradAccumulator::add(std::span<const int64_t> ids, std::span<const int64_t>
   torch::Tensor kept_ids = torch::empty({n}, torch::kInt64);
   torch::Tensor kept_rows = torch::empty({n}, torch::kInt64);
   torch::Tensor kept_counts = torch::empty({n}, torch::kInt64);
+  int64_t* out_ids = kept_ids.data_ptr<int64_t>();
+  int64_t* out_rows = kept_rows.data_ptr<int64_t>();
+  int64_t* out_counts = kept_counts.data_ptr<int64_t>();
   for (int64_t k = 0; k < n; ++k) {
     const auto i = static_cast<std::size_t>(kept[static_cast<std::size_t>(k)]);
-    kept_ids.data_ptr<int64_t>()[k] = ids[i];
-    kept_rows.data_ptr<int64_t>()[k] = rows[i];
-    kept_counts.data_ptr<int64_t>()[k] = counts[i];
+    out_ids[k] = ids[i];
+    out_rows[k] = rows[i];
+    out_counts[k] = counts[i];
   }
   torch::Tensor kept_grad = n == static_cast<int64_t>(ids.size())
                                 ? grad.contiguous()
@@ -37,7 +40,7 @@ void GradAccumulator::add(std::span<const int64_t> ids, std::span<const int64_t>
   std::vector<int64_t> appended;
   int64_t next = sum_->ids.numel();
   for (int64_t k = 0; k < n; ++k) {
-    const int64_t id = kept_ids.data_ptr<int64_t>()[k];
+    const int64_t id = out_ids[k];
     auto [it, inserted] = index_of_id_.emplace(id, next);
     if (inserted) {
       appended.push_back(k);
