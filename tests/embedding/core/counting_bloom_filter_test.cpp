@@ -60,5 +60,22 @@ TEST(CountingBloomFilter, FalseAdmissionRateAtEightCountersPerId) {
   EXPECT_GT(rate, 0.0001) << "a shared-counter filter this full must show some collisions";
 }
 
+
+TEST(CountingBloomFilter, SavedCountersLoadIntoAnEqualFilter) {
+  CountingBloomFilter original(1024, 4);
+  for (int64_t id = 0; id < 300; ++id) original.add(id * 7919, static_cast<uint32_t>(id % 5) + 1);
+  std::vector<uint8_t> bytes(original.counters());
+  original.save(bytes);
+
+  CountingBloomFilter restored(1024, 4);
+  restored.load(bytes);
+  for (int64_t id = 0; id < 400; ++id) {
+    EXPECT_EQ(restored.estimate(id * 7919), original.estimate(id * 7919)) << id;
+  }
+  std::vector<uint8_t> wrong_size(original.counters() - 64);
+  EXPECT_THROW(restored.load(wrong_size), Error);
+  EXPECT_THROW(original.save(wrong_size), Error);
+}
+
 }  // namespace
 }  // namespace recis::embedding

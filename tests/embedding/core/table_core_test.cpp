@@ -203,6 +203,40 @@ TEST(TableCore, CapacityCapEvictsLeastRecentlySeenFirst) {
   EXPECT_EQ(tied.stats().evicted_by_capacity, 1u);
 }
 
+TEST(TableCore, CapacityTiesEvictTheSmallestIdsWhateverTheInsertionOrder) {
+  // A restored checkpoint re-inserts ids in another order; eviction must choose the same rows.
+  TableOptions options = small_table(4);
+  options.eviction.max_rows = 3;
+  const std::vector<int64_t> ids = {40, 7, 91, 13, 58, 2};
+  for (const bool reversed : {false, true}) {
+    TableCore table(options);
+    std::vector<int64_t> order = ids;
+    if (reversed) std::reverse(order.begin(), order.end());
+    for (const int64_t id : order) lookup(table, {id}, 5);
+    EXPECT_EQ(table.evict(5).by_capacity, 3u);
+    std::vector<int64_t> rows(ids.size());
+    table.find(ids, rows);
+    // Tied at step 5: ids 2, 7 and 13 go; 40, 58 and 91 stay.
+    EXPECT_NE(rows[0], TableCore::kNoRow) << "reversed " << reversed;
+    EXPECT_EQ(rows[1], TableCore::kNoRow) << "reversed " << reversed;
+    EXPECT_NE(rows[2], TableCore::kNoRow) << "reversed " << reversed;
+    EXPECT_EQ(rows[3], TableCore::kNoRow) << "reversed " << reversed;
+    EXPECT_NE(rows[4], TableCore::kNoRow) << "reversed " << reversed;
+    EXPECT_EQ(rows[5], TableCore::kNoRow) << "reversed " << reversed;
+  }
+}
+
+TEST(TableCore, EraseFreesTheRowsOfPresentIdsOnly) {
+  TableCore table(small_table());
+  lookup(table, {1, 2, 3}, 1);
+  EXPECT_EQ(table.erase(std::vector<int64_t>{2, 3, 4}), 2u);
+  std::vector<int64_t> rows(3);
+  table.find(std::vector<int64_t>{1, 2, 3}, rows);
+  EXPECT_NE(rows[0], TableCore::kNoRow);
+  EXPECT_EQ(rows[1], TableCore::kNoRow);
+  EXPECT_EQ(rows[2], TableCore::kNoRow);
+}
+
 TEST(TableCore, CheckpointRowsRoundTripThroughForEachAndRestore) {
   TableOptions options = small_table(4);
   options.slots = {{"adam_m", 4}, {"adam_v", 4}};

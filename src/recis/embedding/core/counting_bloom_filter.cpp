@@ -65,4 +65,25 @@ void CountingBloomFilter::clear() {
   for (std::size_t i = 0; i < counters(); ++i) counters_[i].store(0, std::memory_order_relaxed);
 }
 
+
+void CountingBloomFilter::save(std::span<uint8_t> out) const {
+  if (out.size() != counters()) {
+    throw Error("counting Bloom filter: save into " + std::to_string(out.size()) +
+                " bytes; the filter has " + std::to_string(counters()) + " counters");
+  }
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i] = counters_[i].load(std::memory_order_relaxed);
+  }
+}
+
+void CountingBloomFilter::load(std::span<const uint8_t> in) {
+  if (in.size() != counters()) {
+    throw Error("counting Bloom filter: load of " + std::to_string(in.size()) +
+                " counters into a filter of " + std::to_string(counters()));
+  }
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    counters_[i].store(in[i], std::memory_order_relaxed);
+  }
+}
+
 }  // namespace recis::embedding

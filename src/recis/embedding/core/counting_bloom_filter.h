@@ -10,13 +10,14 @@
 // pending id with 4 hashes 1.4%, 16 counters per id 0.22%. Counters never decay: clear() the
 // filter when it has seen many times its size in distinct ids.
 // Callers: TableCore. Thread-safety: add/estimate are lock-free (relaxed atomics) and may run
-// concurrently; clear() must not race with them.
+// concurrently; clear() and load() must not race with them.
 #pragma once
 
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 
 namespace recis::embedding {
 
@@ -29,6 +30,10 @@ class CountingBloomFilter {
   uint32_t add(int64_t id, uint32_t count);
   uint32_t estimate(int64_t id) const;
   void clear();
+  // Checkpoints: the counters as bytes (out.size() / in.size() == counters(); throws Error
+  // otherwise). Must not race with add().
+  void save(std::span<uint8_t> out) const;
+  void load(std::span<const uint8_t> in);
 
   std::size_t counters() const { return lines_ * 64; }
   std::size_t memory_bytes() const { return counters(); }

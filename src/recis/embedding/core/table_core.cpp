@@ -175,7 +175,8 @@ TableCore::Evicted TableCore::evict(int64_t step) {
 
 std::size_t TableCore::evict_least_recent(std::size_t excess) {
   // The cutoff step: `excess` rows were last seen at or before it. Rows seen before it go, then
-  // rows seen exactly at it, in map order, until `excess` rows are gone.
+  // the rows seen exactly at it with the smallest ids, until `excess` rows are gone. Breaking the
+  // tie by id (not map order) makes the choice the same after a checkpoint restore re-lays the map.
   std::vector<uint32_t> steps;
   steps.reserve(map_.size());
   map_.for_each([&](int64_t, int64_t row) {
@@ -187,19 +188,24 @@ std::size_t TableCore::evict_least_recent(std::size_t excess) {
   const uint32_t cutoff = steps[excess - 1];
   const auto older = static_cast<std::size_t>(
       std::count_if(steps.begin(), steps.end(), [&](uint32_t s) { return s < cutoff; }));
-  std::size_t at_cutoff_quota = excess - older;
+  const std::size_t at_cutoff_quota = excess - older;
+  std::vector<int64_t> at_cutoff;
+  map_.for_each([&](int64_t id, int64_t row) {
+    if (last_step_of(rows_->meta(row)).load(std::memory_order_relaxed) == cutoff) {
+      at_cutoff.push_back(id);
+    }
+  });
+  std::nth_element(at_cutoff.begin(), at_cutoff.begin() + (at_cutoff_quota - 1), at_cutoff.end());
+  const int64_t largest_evicted_id = at_cutoff[at_cutoff_quota - 1];
   return map_.erase_if(
-      [&](int64_t, int64_t row) {
+      [&](int64_t id, int64_t row) {
         const uint32_t last = last_step_of(rows_->meta(row)).load(std::memory_order_relaxed);
-        if (last < cutoff) return true;
-        if (last == cutoff && at_cutoff_quota > 0) {
-          --at_cutoff_quota;
-          return true;
-        }
-        return false;
+        return last < cutoff || (last == cutoff && id <= largest_evicted_id);
       },
       IdMap::Reuse::AfterRelease);
 }
+
+std::size_t TableCore::erase(std::span<const int64_t> ids) { return map_.erase(ids); }
 
 void TableCore::for_each_row(FunctionRef<void(int64_t id, int64_t row)> fn) const {
   map_.for_each(fn);

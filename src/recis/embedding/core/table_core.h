@@ -5,8 +5,9 @@
 //              function of (seed, table id, id)), touches last step and count; kNoRow for ids
 //              that are not admitted (the caller reads zeros for them);
 //   find     - read-only rows (evaluation): inserts and touches nothing;
-//   evict    - frees rows idle for ttl_steps, then the least recently seen beyond max_rows;
-//   for_each_row / restore - checkpoint save and load.
+//   evict    - frees rows idle for ttl_steps, then the least recently seen beyond max_rows (ties
+//              broken by id, so the choice does not depend on the map's layout);
+//   for_each_row / restore / erase / admission_filter - checkpoint save, load and deltas.
 // The torch-facing table wraps it (tensors in, tensors out); the sparse optimizers update rows in
 // place through rows().
 // Thread-safety: lookup, find, restore, evict and stats may run concurrently from any threads.
@@ -55,6 +56,13 @@ class TableCore {
   // saved values through rows().
   void restore(std::span<const int64_t> ids, std::span<const RowMeta> metas,
                std::span<int64_t> rows);
+
+  // Frees the rows of the present ids (a delta's evicted ids); returns how many it freed. Must not
+  // run concurrently with lookups of the same ids.
+  std::size_t erase(std::span<const int64_t> ids);
+  // The count-based admission filter (checkpointed with the rows); null unless CountThreshold.
+  const CountingBloomFilter* admission_filter() const { return admission_filter_.get(); }
+  CountingBloomFilter* admission_filter() { return admission_filter_.get(); }
 
   // The value a new row of `id` starts with (out.size() == dim), fp32 before storage rounding.
   void initial_row(int64_t id, std::span<float> out) const;
