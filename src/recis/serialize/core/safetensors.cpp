@@ -182,6 +182,13 @@ int64_t TensorInfo::numel() const {
 
 namespace detail {
 
+ChunkLedger::ChunkLedger(ChunkLedger&& other) noexcept : chunks_(std::move(other.chunks_)) {}
+
+ChunkLedger& ChunkLedger::operator=(ChunkLedger&& other) noexcept {
+  chunks_ = std::move(other.chunks_);
+  return *this;
+}
+
 void ChunkLedger::add(Chunk chunk) {
   std::lock_guard lock(mutex_);
   chunks_.push_back(chunk);

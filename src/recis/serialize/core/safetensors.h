@@ -66,6 +66,10 @@ class ChunkLedger {
     uint64_t size = 0;
     uint32_t crc = 0;
   };
+  ChunkLedger() = default;
+  // Moves the chunks recorded so far; not while another thread adds.
+  ChunkLedger(ChunkLedger&& other) noexcept;
+  ChunkLedger& operator=(ChunkLedger&& other) noexcept;
   void add(Chunk chunk);
   std::vector<Chunk> sorted() const;
 
@@ -117,8 +121,9 @@ class SafeTensorsReader {
   // Opens `path` and validates the header before allocating by any size read from the file;
   // every failure throws recis::Error starting with the path and saying what was expected.
   explicit SafeTensorsReader(std::filesystem::path path);
-  SafeTensorsReader(const SafeTensorsReader&) = delete;
-  SafeTensorsReader& operator=(const SafeTensorsReader&) = delete;
+  // Movable (to return one from a function), not while reads run.
+  SafeTensorsReader(SafeTensorsReader&&) noexcept = default;
+  SafeTensorsReader& operator=(SafeTensorsReader&&) noexcept = default;
 
   const std::vector<TensorInfo>& tensors() const { return tensors_; }  // in file order
   const TensorInfo* find(std::string_view name) const;                 // nullptr when absent
