@@ -175,6 +175,43 @@ std::vector<SparseGrad> Engine::take_gradients() {
   return grads;
 }
 
+std::vector<std::pair<std::size_t, SparseGrad>> Engine::accumulated_gradients() const {
+  std::vector<std::pair<std::size_t, SparseGrad>> sums;
+  for (std::size_t t = 0; t < accumulators_.size(); ++t) {
+    if (const auto& sum = accumulators_[t].sum()) sums.emplace_back(t, *sum);
+  }
+  return sums;
+}
+
+void Engine::restore_accumulated_gradients(std::size_t table, const torch::Tensor& ids,
+                                           const torch::Tensor& counts,
+                                           const torch::Tensor& values) {
+  const torch::Tensor id_values = ids.to(torch::kInt64).contiguous();
+  const std::span<const int64_t> id_span(id_values.data_ptr<int64_t>(),
+                                         static_cast<std::size_t>(id_values.numel()));
+  const auto n = static_cast<int64_t>(id_span.size());
+  if (values.dim() != 2 || values.size(0) != n ||
+      values.size(1) != static_cast<int64_t>(tables_.at(table)->dim()) || counts.numel() != n) {
+    throw Error("table '" + tables_[table]->name() + "': accumulated gradient of " +
+                std::to_string(n) + " ids needs counts [n] and values [n, " +
+                std::to_string(tables_[table]->dim()) + "]");
+  }
+  std::vector<int64_t> rows(id_span.size());
+  tables_[table]->core().find(id_span, rows);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i] == TableCore::kNoRow) {
+      throw Error("table '" + tables_[table]->name() + "': accumulated gradient of id " +
+                  std::to_string(id_span[i]) + ", which has no row");
+    }
+  }
+  const torch::Tensor count_values = counts.to(torch::kInt64).contiguous();
+  std::vector<uint32_t> count_list(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    count_list[i] = static_cast<uint32_t>(count_values.data_ptr<int64_t>()[i]);
+  }
+  accumulators_[table].add(id_span, rows, count_list, values.to(torch::kFloat32).contiguous());
+}
+
 TableCore::Evicted Engine::evict(int64_t step) {
   TableCore::Evicted total;
   for (auto& table : tables_) {

@@ -63,6 +63,14 @@ class Engine {
   // The accumulated gradient of every table that has one, leaving the accumulators empty.
   std::vector<SparseGrad> take_gradients();
 
+  // A checkpoint taken inside gradient accumulation: the sums so far, by table index ...
+  std::vector<std::pair<std::size_t, SparseGrad>> accumulated_gradients() const;
+  // ... and putting a saved sum back into an empty accumulator after the rows are restored (ids
+  // int64 [n], counts int64 [n], values float32 [n, dim]). Throws Error naming the table when an
+  // id has no row.
+  void restore_accumulated_gradients(std::size_t table, const torch::Tensor& ids,
+                                     const torch::Tensor& counts, const torch::Tensor& values);
+
   // Frees rows by TTL and capacity in every table.
   TableCore::Evicted evict(int64_t step);
 

@@ -25,6 +25,8 @@ class GradAccumulator {
   void add(std::span<const int64_t> ids, std::span<const int64_t> rows,
            std::span<const uint32_t> counts, const torch::Tensor& grad);
   bool empty() const { return !sum_.has_value(); }
+  // The sum so far, left in place (checkpoints inside an accumulation).
+  const std::optional<SparseGrad>& sum() const { return sum_; }
   // The sum so far (nullopt when nothing was added), leaving the accumulator empty.
   std::optional<SparseGrad> take();
 

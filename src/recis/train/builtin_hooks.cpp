@@ -172,6 +172,19 @@ void EvictionHook::on_step_end(Trainer& trainer, const StepRecord& record) {
   }
 }
 
+void CheckpointHook::on_step_end(Trainer& trainer, const StepRecord& record) {
+  if (every_ <= 0 || record.step % every_ != 0) return;
+  trainer.save_checkpoint();
+  last_saved_step_ = record.step;
+}
+
+void CheckpointHook::on_train_end(Trainer& trainer) {
+  if (!at_end_) return;
+  if (trainer.step() == last_saved_step_ && trainer.pending_micro_batches() == 0) return;
+  trainer.save_checkpoint();
+  last_saved_step_ = trainer.step();
+}
+
 void EarlyStopHook::on_eval_end(Trainer& trainer, const EvalRecord& record) {
   if (record.auc > best_auc_) {
     best_auc_ = record.auc;

@@ -4,6 +4,8 @@
 //   MetricsFileHook  - appends step and eval records to OUTPUT/metrics.jsonl; at the end draws
 //                      OUTPUT/curves.png (loss and AUC over steps) with gnuplot.
 //   EvictionHook     - frees idle rows (TTL, capacity) in every table every N steps.
+//   CheckpointHook   - saves OUTPUT/ckpt-STEP every N steps and when training ends or is stopped
+//                      (Trainer::save_checkpoint).
 //   EarlyStopHook    - stops training after `patience` evaluations without an AUC gain.
 //   ProfilerHook     - records steps [first, last] with libtorch's autograd profiler as a
 //                      chrome trace (chrome://tracing).
@@ -65,6 +67,20 @@ class EvictionHook : public Hook {
 
  private:
   int64_t every_;
+};
+
+class CheckpointHook : public Hook {
+ public:
+  // every: steps between checkpoints (0: none during training); at_end: one more at the end
+  // unless the last step was just saved.
+  CheckpointHook(int64_t every, bool at_end) : every_(every), at_end_(at_end) {}
+  void on_step_end(Trainer& trainer, const StepRecord& record) override;
+  void on_train_end(Trainer& trainer) override;
+
+ private:
+  int64_t every_;
+  bool at_end_;
+  int64_t last_saved_step_ = -1;
 };
 
 class EarlyStopHook : public Hook {

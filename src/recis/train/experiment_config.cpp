@@ -53,6 +53,10 @@ TrainConfig read_train(ConfigTable table) {
   train.bf16 = table.boolean_or("bf16", false);
   train.profile = table.string_or("profile", "");
   train.output = table.string_or("output", train.output.string());
+  train.checkpoint_every = table.integer_at_least("checkpoint_every", 0, 0);
+  train.checkpoint_at_end = table.boolean_or("checkpoint_at_end", train.checkpoint_at_end);
+  train.keep_checkpoints = static_cast<std::size_t>(
+      table.integer_at_least("keep_checkpoints", static_cast<int64_t>(train.keep_checkpoints), 0));
   table.check_all_read();
   return train;
 }

@@ -5,7 +5,7 @@
 //   [[embedding]]  embedding options, one table entry per feature or per group of features
 //   [model]        the dense model (docs/models.md), read by models::build_model
 //   [sparse_optimizer], [dense_optimizer]   (docs/optimizers.md), read by optim::make_*
-//   [train]        epochs, steps, accumulation, eval cadence, seed, bf16, output directory
+//   [train]        epochs, steps, accumulation, eval cadence, seed, bf16, output, checkpoints
 // Reading checks every key of [data], [[embedding]] and [train] (unknown keys and bad values are
 // ConfigErrors naming the file and key); [model] and the optimizer tables are kept as TOML and
 // checked when the trainer builds them, before the first step.
@@ -53,6 +53,10 @@ struct TrainConfig {
   bool bf16 = false;        // dense model under CPU autocast (bfloat16)
   std::string profile;      // if set, a chrome trace of steps 2..4 is written to this file
   std::filesystem::path output = "recis-out";
+  // Checkpoints go to output/ckpt-STEP (docs/checkpoints.md).
+  int64_t checkpoint_every = 0;    // steps between checkpoints; 0: none during training
+  bool checkpoint_at_end = true;   // also when training stops early (signal, early stop)
+  std::size_t keep_checkpoints = 3;  // the newest kept; 0: all
 };
 
 struct ExperimentConfig {

@@ -37,6 +37,8 @@ class Hook {
  public:
   virtual ~Hook() = default;
   virtual void on_train_begin(Trainer&) {}
+  // After each micro-batch's backward; `batches` counts this run's micro-batches.
+  virtual void on_batch_end(Trainer&, int64_t batches) {}
   virtual void on_step_end(Trainer&, const StepRecord&) {}
   virtual void on_eval_end(Trainer&, const EvalRecord&) {}
   virtual void on_train_end(Trainer&) {}

@@ -91,10 +91,15 @@ Trainer::Trainer(ExperimentConfig config) : config_(std::move(config)) {
   }
   schema_.num_dense = static_cast<int64_t>(data.dense.size());
   model_ = naming_source(config_.source, [&] { return models::build_model(config_.model, schema_); });
+  const toml::table dense_table = with_default_name(config_.dense_optimizer, "adam", 1e-3);
   dense_optimizer_ = naming_source(config_.source, [&] {
-    return optim::make_dense_optimizer(with_default_name(config_.dense_optimizer, "adam", 1e-3),
-                                       model_->parameters());
+    return optim::make_dense_optimizer(dense_table, model_->parameters());
   });
+  const toml::table sparse_table = with_default_name(config_.sparse_optimizer, "adam", 1e-3);
+  sparse_schedule_ = optim::lr_schedule_from_toml(
+      sparse_table, sparse_table["lr"].value_or(1e-3), config_.source + ": sparse_optimizer");
+  dense_schedule_ = optim::lr_schedule_from_toml(
+      dense_table, dense_table["lr"].value_or(1e-3), config_.source + ": dense_optimizer");
 }
 
 Trainer::~Trainer() = default;
@@ -142,7 +147,13 @@ Trainer::Forward Trainer::forward(const ragged::Batch& batch, embedding::LookupM
   return out;
 }
 
+void Trainer::apply_learning_rates() {
+  sparse_optimizer_->set_lr(sparse_schedule_.lr_at(step_));
+  optim::set_dense_lr(*dense_optimizer_, dense_schedule_.lr_at(step_));
+}
+
 void Trainer::optimizer_step() {
+  apply_learning_rates();
   std::vector<embedding::SparseGrad> sparse = embeddings_->take_gradients();
   if (config_.train.clip_norm > 0) {
     optim::clip_grad_global_norm(sparse, model_->parameters(), config_.train.clip_norm,
@@ -172,8 +183,8 @@ TrainSummary Trainer::train_and_evaluate() {
 
   TrainSummary summary;
   const Clock::time_point start = Clock::now();
-  int64_t micro = 0;
-  double step_loss = 0;
+  int64_t run_batches = 0;
+  int64_t run_samples = 0;
   double window_loss = 0;
   int64_t window_steps = 0;
   std::optional<EvalRecord> last_eval;
@@ -187,17 +198,22 @@ TrainSummary Trainer::train_and_evaluate() {
         torch::binary_cross_entropy_with_logits(out.logits, out.labels);
     (loss / static_cast<double>(train.grad_accum)).backward();
     embeddings_->accumulate_gradients();
-    step_loss += loss.item<double>() / static_cast<double>(train.grad_accum);
+    step_loss_ += loss.item<double>() / static_cast<double>(train.grad_accum);
     const torch::Tensor scores = torch::sigmoid(out.logits.detach()).contiguous();
     window_scores.insert(window_scores.end(), scores.data_ptr<float>(),
                          scores.data_ptr<float>() + scores.numel());
     window_labels.insert(window_labels.end(), out.labels.data_ptr<float>(),
                          out.labels.data_ptr<float>() + out.labels.numel());
-    summary.samples += out.labels.size(0);
-    if (++micro % train.grad_accum != 0) continue;
+    samples_ += out.labels.size(0);
+    run_samples += out.labels.size(0);
+    ++micro_;
+    ++run_batches;
+    for (auto& hook : hooks_) hook->on_batch_end(*this, run_batches);
+    if (micro_ < train.grad_accum) continue;
 
     optimizer_step();
-    window_loss += step_loss;
+    micro_ = 0;
+    window_loss += step_loss_;
     ++window_steps;
     if (step_ % train.log_every == 0) {
       window_auc = exact_auc(window_scores, window_labels);
@@ -207,13 +223,13 @@ TrainSummary Trainer::train_and_evaluate() {
     StepRecord record;
     record.step = step_;
     record.auc = window_auc;
-    record.samples = summary.samples;
-    record.loss = step_loss;
+    record.samples = samples_;
+    record.loss = step_loss_;
     record.elapsed_s = seconds_since(start);
-    record.samples_per_s = static_cast<double>(summary.samples) / record.elapsed_s;
+    record.samples_per_s = static_cast<double>(run_samples) / record.elapsed_s;
     record.progress = planned_steps > 0 ? std::min(1.0, static_cast<double>(step_) / planned_steps)
                                         : 0.0;
-    step_loss = 0;
+    step_loss_ = 0;
     for (auto& hook : hooks_) hook->on_step_end(*this, record);
     if (step_ % train.log_every == 0) {
       summary.train_loss = window_loss / static_cast<double>(window_steps);
@@ -227,9 +243,10 @@ TrainSummary Trainer::train_and_evaluate() {
   }
   if (window_steps > 0) summary.train_loss = window_loss / static_cast<double>(window_steps);
   summary.steps = step_;
+  summary.samples = samples_;
   summary.seconds = seconds_since(start);
   summary.samples_per_s =
-      summary.seconds > 0 ? static_cast<double>(summary.samples) / summary.seconds : 0;
+      summary.seconds > 0 ? static_cast<double>(run_samples) / summary.seconds : 0;
   if (!config_.data.eval_paths.empty() && (!last_eval || last_eval->step != step_)) {
     last_eval = evaluate();
   }

@@ -7,11 +7,17 @@
 // parameters by a torch optimizer, optional global-norm clipping over both), evaluating every
 // eval_every steps and at the end, and calling hooks (hook.h) after each step and evaluation.
 // A run is deterministic for a given seed, data and thread count.
+// Checkpoints (trainer_checkpoint.cpp, docs/checkpoints.md): save_checkpoint() writes everything
+// the run needs to continue bit for bit — embedding rows with their optimizer slots, the dense
+// model and optimizer, the data position, step, RNG, and a partial gradient accumulation when
+// training was stopped inside one; restore_checkpoint() puts it back.
 // Thread-safety: one thread drives a Trainer; the parts use their own thread pools inside.
 #pragma once
 
 #include <torch/torch.h>
 
+#include <atomic>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -20,11 +26,17 @@
 #include "recis/feature/engine.h"
 #include "recis/io/orc_dataset.h"
 #include "recis/models/model.h"
+#include "recis/optim/lr_schedule.h"
 #include "recis/optim/sparse_optimizer.h"
 #include "recis/train/experiment_config.h"
 #include "recis/train/hook.h"
 
 namespace recis::train {
+
+enum class RestoreMode {
+  Resume,   // everything: training continues exactly where the checkpoint was taken
+  Weights,  // embedding rows and dense parameters only (evaluation, warm starts)
+};
 
 struct TrainSummary {
   int64_t steps = 0;
@@ -51,8 +63,15 @@ class Trainer {
   // Scores the eval data (at most train.eval_steps batches when set) with read-only lookups.
   // Throws ConfigError when the config has no eval paths.
   EvalRecord evaluate();
-  // Ends training after the current step (early stopping, signals).
+  // Ends training after the current micro-batch (early stopping, signals; safe from any thread).
   void request_stop() { stop_requested_ = true; }
+
+  // Writes OUTPUT/ckpt-STEP atomically (train.output, keeping train.keep_checkpoints) and returns
+  // its path. Call between micro-batches (hooks are).
+  std::filesystem::path save_checkpoint();
+  // Throws Error naming the file when the checkpoint is corrupt or does not fit this experiment.
+  void restore_checkpoint(const std::filesystem::path& checkpoint_dir,
+                          RestoreMode mode = RestoreMode::Resume);
 
   const ExperimentConfig& config() const { return config_; }
   const models::InputSchema& input_schema() const { return schema_; }
@@ -62,6 +81,8 @@ class Trainer {
   torch::optim::Optimizer& dense_optimizer() { return *dense_optimizer_; }
   io::OrcDataset& train_dataset() { return *train_data_; }
   int64_t step() const { return step_; }
+  // Micro-batches accumulated toward the next optimizer step.
+  int64_t pending_micro_batches() const { return micro_; }
 
  private:
   struct Forward {
@@ -70,6 +91,8 @@ class Trainer {
   };
   Forward forward(const ragged::Batch& batch, embedding::LookupMode mode);
   void optimizer_step();
+  // Applies the lr schedules for the step about to run.
+  void apply_learning_rates();
   io::OrcDatasetOptions dataset_options(const std::vector<std::filesystem::path>& paths,
                                         int64_t batch_size, std::size_t epochs) const;
 
@@ -82,8 +105,13 @@ class Trainer {
   models::InputSchema schema_;
   std::shared_ptr<models::Model> model_;
   std::unique_ptr<torch::optim::Optimizer> dense_optimizer_;
+  optim::LrSchedule sparse_schedule_;
+  optim::LrSchedule dense_schedule_;
   int64_t step_ = 0;
-  bool stop_requested_ = false;
+  int64_t micro_ = 0;       // micro-batches of the step in progress
+  int64_t samples_ = 0;     // training samples seen, across resumes
+  double step_loss_ = 0;    // the step in progress' loss so far
+  std::atomic<bool> stop_requested_ = false;
 };
 
 }  // namespace recis::train

@@ -1,0 +1,208 @@
+// Trainer::save_checkpoint and Trainer::restore_checkpoint: the layout of OUTPUT/ckpt-STEP/
+//   sparse/*.safetensors               embedding rows per shared name (embedding_checkpoint.h)
+//   dense/model.safetensors            parameters and buffers by module path
+//   dense/optimizer.safetensors        the dense optimizer's per-parameter state
+//   pending/accumulation.safetensors   only when stopped inside gradient accumulation: the dense
+//                                      .grad tensors and each table's summed sparse gradient
+//   trainer.json                       step, samples, partial-step loss, sparse optimizer state,
+//                                      the CPU generator's state
+//   data.json                          the training dataset's exact position
+//   manifest.json                      every file above with its size and CRC-32C
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <chrono>
+
+#include <nlohmann/json.hpp>
+
+#include "recis/common/error.h"
+#include "recis/common/logging.h"
+#include "recis/serialize/core/checkpoint_dir.h"
+#include "recis/serialize/core/checkpoint_files.h"
+#include "recis/serialize/dense_state.h"
+#include "recis/serialize/embedding_checkpoint.h"
+#include "recis/serialize/named_tensors.h"
+#include "recis/train/trainer.h"
+
+namespace recis::train {
+namespace {
+
+constexpr const char* kModelFile = "dense/model.safetensors";
+constexpr const char* kDenseOptimizerFile = "dense/optimizer.safetensors";
+constexpr const char* kAccumulationFile = "pending/accumulation.safetensors";
+constexpr const char* kTrainerFile = "trainer.json";
+constexpr const char* kDataFile = "data.json";
+constexpr const char* kTrainerFormat = "recis-trainer-state";
+
+std::string to_hex(const torch::Tensor& bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  const torch::Tensor contiguous = bytes.contiguous();
+  const uint8_t* data = contiguous.data_ptr<uint8_t>();
+  std::string text;
+  text.reserve(static_cast<std::size_t>(contiguous.numel()) * 2);
+  for (int64_t i = 0; i < contiguous.numel(); ++i) {
+    text += kDigits[data[i] >> 4];
+    text += kDigits[data[i] & 15];
+  }
+  return text;
+}
+
+torch::Tensor from_hex(const std::string& text, const std::string& where) {
+  auto digit = [&](char c) -> uint8_t {
+    if (c >= '0' && c <= '9') return static_cast<uint8_t>(c - '0');
+    if (c >= 'a' && c <= 'f') return static_cast<uint8_t>(c - 'a' + 10);
+    throw Error(where + ": not a hex string");
+  };
+  if (text.size() % 2 != 0) throw Error(where + ": odd hex length");
+  torch::Tensor bytes = torch::empty({static_cast<int64_t>(text.size() / 2)}, torch::kUInt8);
+  uint8_t* data = bytes.data_ptr<uint8_t>();
+  for (std::size_t i = 0; i < text.size() / 2; ++i) {
+    data[i] = static_cast<uint8_t>(digit(text[2 * i]) << 4 | digit(text[2 * i + 1]));
+  }
+  return bytes;
+}
+
+torch::Tensor cpu_generator_state() {
+  at::Generator generator = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  return generator.get_state();
+}
+
+void set_cpu_generator_state(const torch::Tensor& state) {
+  at::Generator generator = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  generator.set_state(state);
+}
+
+// Reads a listed SafeTensors file whole, checking its size and checksum.
+std::map<std::string, torch::Tensor> read_listed_tensors(const std::filesystem::path& dir,
+                                                         const serialize::Manifest& manifest,
+                                                         const std::string& relative) {
+  const serialize::SafeTensorsReader file(dir / relative);
+  serialize::check_listed_size(file, manifest, dir, relative);
+  std::map<std::string, torch::Tensor> tensors = serialize::read_tensors_file(file);
+  serialize::check_read_digest(file, manifest, dir, relative);
+  return tensors;
+}
+
+nlohmann::json parse_listed_json(const std::filesystem::path& dir,
+                                 const serialize::Manifest& manifest,
+                                 const std::string& relative) {
+  const std::string text = serialize::read_listed_text(dir, manifest, relative);
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& error) {
+    throw Error((dir / relative).string() + ": not JSON (" + error.what() + ")");
+  }
+}
+
+template <typename T>
+T json_field(const nlohmann::json& object, const char* key, const std::string& where) {
+  if (!object.contains(key)) throw Error(where + ": missing '" + key + "'");
+  try {
+    return object.at(key).get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw Error(where + ": '" + key + "' has the wrong type");
+  }
+}
+
+}  // namespace
+
+std::filesystem::path Trainer::save_checkpoint() {
+  const auto start = std::chrono::steady_clock::now();
+  serialize::CheckpointStaging staging(config_.train.output, step_);
+  serialize::save_embeddings(*embeddings_, staging);
+  staging.add(kModelFile, serialize::write_tensors_file(staging.path_for(kModelFile),
+                                                        serialize::module_state(*model_)));
+  staging.add(kDenseOptimizerFile,
+              serialize::write_tensors_file(staging.path_for(kDenseOptimizerFile),
+                                            serialize::optimizer_state(*dense_optimizer_, *model_)));
+  if (micro_ > 0) {
+    serialize::NamedTensors pending;
+    for (const auto& item : model_->named_parameters(true)) {
+      if (item.value().grad().defined()) pending.emplace_back("dense/" + item.key(), item.value().grad());
+    }
+    for (const auto& [table, grad] : embeddings_->accumulated_gradients()) {
+      const std::string prefix = "sparse/" + embeddings_->table(table).name() + "/";
+      pending.emplace_back(prefix + "ids", grad.ids);
+      pending.emplace_back(prefix + "counts", grad.counts);
+      pending.emplace_back(prefix + "values", grad.values);
+    }
+    staging.add(kAccumulationFile,
+                serialize::write_tensors_file(staging.path_for(kAccumulationFile), pending));
+  }
+  const nlohmann::json trainer_state = {
+      {"format", kTrainerFormat},
+      {"step", step_},
+      {"micro_batches", micro_},
+      {"samples", samples_},
+      {"step_loss", step_loss_},
+      {"sparse_optimizer", sparse_optimizer_->state()},
+      {"cpu_generator", to_hex(cpu_generator_state())},
+      {"config", config_.source},
+  };
+  staging.write_file(kTrainerFile, trainer_state.dump(2) + "\n");
+  staging.write_file(kDataFile, train_data_->state().dump(2) + "\n");
+  const std::filesystem::path path = staging.commit(config_.train.keep_checkpoints);
+  RECIS_LOG(Info) << "checkpoint " << path.string() << " in "
+                  << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
+                  << " s";
+  return path;
+}
+
+void Trainer::restore_checkpoint(const std::filesystem::path& checkpoint_dir, RestoreMode mode) {
+  const serialize::Manifest manifest = serialize::read_manifest(checkpoint_dir);
+  serialize::load_embeddings(*embeddings_, checkpoint_dir, manifest);
+  serialize::load_module_state(*model_, read_listed_tensors(checkpoint_dir, manifest, kModelFile),
+                               (checkpoint_dir / kModelFile).string());
+  if (mode == RestoreMode::Weights) return;
+
+  serialize::load_optimizer_state(
+      *dense_optimizer_, *model_, read_listed_tensors(checkpoint_dir, manifest, kDenseOptimizerFile),
+      (checkpoint_dir / kDenseOptimizerFile).string());
+  const std::string trainer_where = (checkpoint_dir / kTrainerFile).string();
+  const nlohmann::json state = parse_listed_json(checkpoint_dir, manifest, kTrainerFile);
+  if (json_field<std::string>(state, "format", trainer_where) != kTrainerFormat) {
+    throw Error(trainer_where + ": format is not '" + kTrainerFormat + "'");
+  }
+  try {
+    sparse_optimizer_->load_state(state.at("sparse_optimizer"));
+  } catch (const std::exception& error) {
+    throw Error(trainer_where + ": sparse_optimizer: " + error.what());
+  }
+  set_cpu_generator_state(
+      from_hex(json_field<std::string>(state, "cpu_generator", trainer_where), trainer_where));
+  train_data_->restore(parse_listed_json(checkpoint_dir, manifest, kDataFile));
+  step_ = json_field<int64_t>(state, "step", trainer_where);
+  micro_ = json_field<int64_t>(state, "micro_batches", trainer_where);
+  samples_ = json_field<int64_t>(state, "samples", trainer_where);
+  step_loss_ = json_field<double>(state, "step_loss", trainer_where);
+
+  for (const auto& parameter : model_->parameters()) {
+    if (parameter.grad().defined()) parameter.mutable_grad() = torch::Tensor();
+  }
+  if (micro_ == 0) return;
+  const std::string pending_where = (checkpoint_dir / kAccumulationFile).string();
+  std::map<std::string, torch::Tensor> pending =
+      read_listed_tensors(checkpoint_dir, manifest, kAccumulationFile);
+  for (const auto& item : model_->named_parameters(true)) {
+    const auto found = pending.find("dense/" + item.key());
+    if (found == pending.end()) continue;
+    if (found->second.sizes() != item.value().sizes()) {
+      throw Error(pending_where + ": gradient of '" + item.key() + "' has the wrong shape");
+    }
+    item.value().mutable_grad() = found->second;
+  }
+  for (std::size_t t = 0; t < embeddings_->table_count(); ++t) {
+    const std::string prefix = "sparse/" + embeddings_->table(t).name() + "/";
+    const auto ids = pending.find(prefix + "ids");
+    if (ids == pending.end()) continue;
+    const auto counts = pending.find(prefix + "counts");
+    const auto values = pending.find(prefix + "values");
+    if (counts == pending.end() || values == pending.end()) {
+      throw Error(pending_where + ": '" + prefix + "' lacks counts or values");
+    }
+    embeddings_->restore_accumulated_gradients(t, ids->second, counts->second, values->second);
+  }
+}
+
+}  // namespace recis::train
