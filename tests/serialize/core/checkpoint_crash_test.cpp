@@ -32,7 +32,8 @@ fs::path save_checkpoint(const fs::path& output, int64_t step,
   std::vector<float> rows(kRows * 4);
   for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = static_cast<float>(step) + i * 0.25f;
   SafeTensorsWriter writer(staging.path_for("sparse/t.safetensors"),
-                           {{"rows", DType::F32, {int64_t(kRows), 4}}}, {{"step", std::to_string(step)}});
+                           {{"rows", DType::F32, {int64_t(kRows), 4}}},
+                           {{"step", std::to_string(step)}});
   const std::size_t chunk = rows.size() / 4;
   for (std::size_t c = 0; c < 4; ++c) {
     writer.write(0, c * chunk * sizeof(float),

@@ -85,7 +85,8 @@ TEST(CheckpointDir, CommitMakesTheDirectoryManifestAndLatest) {
 
   // Nothing but the checkpoint and the pointer is left in OUTPUT.
   std::vector<std::string> entries;
-  for (const auto& entry : fs::directory_iterator(output)) entries.push_back(entry.path().filename());
+  for (const auto& entry : fs::directory_iterator(output))
+    entries.push_back(entry.path().filename());
   std::sort(entries.begin(), entries.end());
   EXPECT_EQ(entries, (std::vector<std::string>{"ckpt-1200", "latest"}));
 }
@@ -207,8 +208,8 @@ TEST(CheckpointDir, ListAndLatest) {
 TEST(CheckpointDir, PathForRefusesPathsOutsideTheCheckpoint) {
   TempDir tmp;
   CheckpointStaging staging(tmp / "out", 1);
-  for (const std::string bad : {"", "/etc/passwd", "../x", "a/../../x", "a//b", "./a", "a/.",
-                                "manifest.json", "a\\b"}) {
+  for (const std::string bad :
+       {"", "/etc/passwd", "../x", "a/../../x", "a//b", "./a", "a/.", "manifest.json", "a\\b"}) {
     EXPECT_THROW(staging.path_for(bad), Error) << bad;
     EXPECT_THROW(staging.add(bad, {}), Error) << bad;
   }
@@ -259,8 +260,9 @@ TEST_F(CheckpointDamage, BitFlipIsCaught) {
 TEST_F(CheckpointDamage, TruncationIsCaught) {
   const std::string bytes = read_file(dir_ / "sparse/t.safetensors");
   write_bytes(dir_ / "sparse/t.safetensors", bytes.substr(0, 1234));
-  EXPECT_EQ(verify_error(), (dir_ / "sparse/t.safetensors").string() + ": 1234 bytes, manifest says " +
-                                std::to_string(bytes.size()) + " (truncated or replaced)");
+  EXPECT_EQ(verify_error(), (dir_ / "sparse/t.safetensors").string() +
+                                ": 1234 bytes, manifest says " + std::to_string(bytes.size()) +
+                                " (truncated or replaced)");
   const Manifest manifest = read_manifest(dir_);
   const std::string message =
       error_of([&] { manifest_entry(manifest, "sparse/t.safetensors", dir_); });
@@ -304,9 +306,8 @@ TEST_F(CheckpointDamage, BadManifestsAreRefusedNamingTheManifest) {
           R"("files":[{"path":"a","bytes":1,"crc32c":"00000000"},)"
           R"({"path":"a","bytes":1,"crc32c":"00000000"}]})",
           "'a' twice");
-  write_bytes(manifest,
-              R"({"format":"recis-checkpoint","version":1,"step":1,)"
-              R"("files":[{"path":"../../x","bytes":1,"crc32c":"00000000"}]})");
+  write_bytes(manifest, R"({"format":"recis-checkpoint","version":1,"step":1,)"
+                        R"("files":[{"path":"../../x","bytes":1,"crc32c":"00000000"}]})");
   EXPECT_NE(verify_error().find("'../../x'"), std::string::npos);
   fs::remove(manifest);
   EXPECT_NE(verify_error().find(manifest.string()), std::string::npos);

@@ -161,7 +161,8 @@ TEST(SafeTensors, DigestEqualsDigestFileAndCrcOfTheBytes) {
 TEST(SafeTensors, IndependentParserReadsTheWritersFile) {
   TempDir dir;
   const auto path = dir / "w.safetensors";
-  const auto ids = random_bytes(8 * 7, 3), rows = random_bytes(4 * 7 * 3, 4), half = random_bytes(6, 5);
+  const auto ids = random_bytes(8 * 7, 3), rows = random_bytes(4 * 7 * 3, 4),
+             half = random_bytes(6, 5);
   write_whole(path,
               {{"ids", DType::I64, {7}}, {"rows", DType::F32, {7, 3}}, {"h", DType::BF16, {3}}},
               {ids, rows, half}, {{"table", "c1"}});
@@ -216,9 +217,8 @@ TEST(SafeTensors, ReaderReadsAHandBuiltFile) {
   TempDir dir;
   const auto path = dir / "hand.safetensors";
   // Two F32 values 1.0 and -2.0, then an I16 pair 258, -1; no metadata, no padding.
-  const std::string header =
-      R"({"b":{"dtype":"I16","shape":[2],"data_offsets":[8,12]},)"
-      R"("a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})";
+  const std::string header = R"({"b":{"dtype":"I16","shape":[2],"data_offsets":[8,12]},)"
+                             R"("a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})";
   const std::string data = std::string("\x00\x00\x80\x3f\x00\x00\x00\xc0", 8) + "\x02\x01\xff\xff";
   write_bytes(path, hand_built(header, data));
   SafeTensorsReader reader(path);
@@ -315,9 +315,10 @@ TEST(SafeTensors, RefusesHostileHeaders) {
                     R"("a":{"dtype":"U8","shape":[8],"data_offsets":[0,8]}})",
                     data8),
          "'a' twice");
-  refuse(hand_built(R"({"__metadata__":{"k":1},"a":{"dtype":"U8","shape":[8],"data_offsets":[0,8]}})",
-                    data8),
-         "must be a string");
+  refuse(
+      hand_built(R"({"__metadata__":{"k":1},"a":{"dtype":"U8","shape":[8],"data_offsets":[0,8]}})",
+                 data8),
+      "must be a string");
   refuse(hand_built(R"({"a":{"dtype":"U8","shape":[1],)"
                     R"("data_offsets":[18446744073709551615,18446744073709551615]}})",
                     data8),
@@ -326,7 +327,8 @@ TEST(SafeTensors, RefusesHostileHeaders) {
 
 TEST(SafeTensors, WriterRefusesBadSpecs) {
   TempDir dir;
-  EXPECT_THROW(SafeTensorsWriter(dir / "x", {{"a", DType::F32, {2}}, {"a", DType::F32, {2}}}), Error);
+  EXPECT_THROW(SafeTensorsWriter(dir / "x", {{"a", DType::F32, {2}}, {"a", DType::F32, {2}}}),
+               Error);
   EXPECT_THROW(SafeTensorsWriter(dir / "x", {{"__metadata__", DType::F32, {2}}}), Error);
   EXPECT_THROW(SafeTensorsWriter(dir / "x", {{"a", DType::F32, {-1}}}), Error);
   EXPECT_THROW(SafeTensorsWriter(dir / "x", {{"a", DType::F64, {int64_t{1} << 62}}}), Error);
@@ -369,7 +371,8 @@ TEST(SafeTensors, FinishRefusesGapsAndOverlaps) {
     writer.write(1, 120, std::span(bytes).first(80));
     const std::string message = finish_error(writer);
     EXPECT_EQ(message.rfind((dir / "gap").string(), 0), 0u) << message;
-    EXPECT_NE(message.find("tensor 'b' bytes [100, 120) of 200 were not written"), std::string::npos)
+    EXPECT_NE(message.find("tensor 'b' bytes [100, 120) of 200 were not written"),
+              std::string::npos)
         << message;
   }
   {
@@ -439,8 +442,7 @@ TEST(SafeTensors, DigestOfReadsCoversTheFileExactlyOnce) {
 TEST(SafeTensors, DigestOfReadsCatchesABitFlip) {
   TempDir dir;
   const auto path = dir / "flip.safetensors";
-  const FileDigest digest =
-      write_whole(path, {{"a", DType::U8, {4096}}}, {random_bytes(4096, 5)});
+  const FileDigest digest = write_whole(path, {{"a", DType::U8, {4096}}}, {random_bytes(4096, 5)});
   std::string bytes = read_file(path);
   bytes[bytes.size() - 100] ^= 0x10;
   write_bytes(path, bytes);

@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -65,7 +65,8 @@ void check_relative_path(const std::string& relative, const fs::path& where) {
   while (begin <= relative.size()) {
     const std::size_t end = std::min(relative.find('/', begin), relative.size());
     const std::string_view part(relative.data() + begin, end - begin);
-    if (part.empty() || part == "." || part == "..") refuse("must not have empty, '.' or '..' parts");
+    if (part.empty() || part == "." || part == "..")
+      refuse("must not have empty, '.' or '..' parts");
     begin = end + 1;
   }
   if (relative == kManifestName) refuse("is reserved for the manifest");
@@ -80,10 +81,10 @@ bool process_is_dead(pid_t pid) { return ::kill(pid, 0) != 0 && errno == ESRCH; 
 // The PID of a leftover of a save (".ckpt-N.tmp-PID", ".ckpt-N.old-PID", ".ckpt-N.trash-PID",
 // "latest.tmp-PID"), nullopt for any other name.
 std::optional<pid_t> leftover_owner(std::string_view name) {
-  const bool staging = name.starts_with(".ckpt-") &&
-                       (name.find(".tmp-") != std::string_view::npos ||
-                        name.find(".old-") != std::string_view::npos ||
-                        name.find(".trash-") != std::string_view::npos);
+  const bool staging =
+      name.starts_with(".ckpt-") && (name.find(".tmp-") != std::string_view::npos ||
+                                     name.find(".old-") != std::string_view::npos ||
+                                     name.find(".trash-") != std::string_view::npos);
   if (!staging && !name.starts_with("latest.tmp-")) return std::nullopt;
   const auto pid = parse_decimal(name.substr(name.rfind('-') + 1));
   if (!pid || *pid == 0 || *pid > static_cast<uint64_t>(INT32_MAX)) return std::nullopt;
@@ -138,7 +139,8 @@ std::string checkpoint_dir_name(int64_t step) { return "ckpt-" + std::to_string(
 CheckpointStaging::CheckpointStaging(fs::path output_dir, int64_t step)
     : output_dir_(std::move(output_dir)), step_(step) {
   if (step < 0) {
-    throw Error(output_dir_.string() + ": checkpoint step must be >= 0, got " + std::to_string(step));
+    throw Error(output_dir_.string() + ": checkpoint step must be >= 0, got " +
+                std::to_string(step));
   }
   dir_ = output_dir_ / staging_name(step, "tmp", ::getpid());
   try {
@@ -146,8 +148,8 @@ CheckpointStaging::CheckpointStaging(fs::path output_dir, int64_t step)
     fs::remove_all(dir_);
     fs::create_directory(dir_);
   } catch (const fs::filesystem_error& error) {
-    throw IoError(dir_.string() + ": cannot create the checkpoint staging directory: " +
-                  error.code().message());
+    throw IoError(dir_.string() +
+                  ": cannot create the checkpoint staging directory: " + error.code().message());
   }
 }
 
@@ -280,9 +282,11 @@ std::optional<fs::path> latest_checkpoint(const fs::path& output_dir) {
   if (fs::exists(pointer, error)) {
     try {
       std::string name = read_small_file(pointer, 4096);
-      while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back()))) name.pop_back();
+      while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back())))
+        name.pop_back();
       const fs::path dir = output_dir / name;
-      if (parse_checkpoint_name(name) && fs::is_regular_file(dir / kManifestName, error)) return dir;
+      if (parse_checkpoint_name(name) && fs::is_regular_file(dir / kManifestName, error))
+        return dir;
       RECIS_LOG(Warning) << pointer.string() << " names '" << name
                          << "', not a complete checkpoint; using the newest complete one";
     } catch (const IoError& read_error) {
@@ -312,7 +316,8 @@ Manifest read_manifest(const fs::path& checkpoint_dir) {
     throw fail("expected \"format\": \"recis-checkpoint\"");
   }
   const auto version = json.find("version");
-  if (version == json.end() || !version->is_number_integer()) throw fail("expected an integer version");
+  if (version == json.end() || !version->is_number_integer())
+    throw fail("expected an integer version");
   if (*version != kCheckpointFormatVersion) {
     throw fail("format version " + version->dump() + ", this build reads version " +
                std::to_string(kCheckpointFormatVersion));
@@ -343,7 +348,8 @@ Manifest read_manifest(const fs::path& checkpoint_dir) {
     check_relative_path(entry.path, checkpoint_dir);
     entry.bytes = bytes->get<uint64_t>();
     const std::string hex = crc->get<std::string>();
-    const auto [end, error] = std::from_chars(hex.data(), hex.data() + hex.size(), entry.crc32c, 16);
+    const auto [end, error] =
+        std::from_chars(hex.data(), hex.data() + hex.size(), entry.crc32c, 16);
     if (hex.size() != 8 || error != std::errc() || end != hex.data() + hex.size()) {
       throw fail("crc32c of '" + entry.path + "' must be 8 hex digits, got '" + hex + "'");
     }
@@ -390,7 +396,8 @@ const ManifestEntry& manifest_entry(const Manifest& manifest, const std::string&
   }
   std::error_code error;
   const uint64_t size = fs::file_size(path, error);
-  if (error) throw Error(path.string() + ": missing, the manifest lists it (" + error.message() + ")");
+  if (error)
+    throw Error(path.string() + ": missing, the manifest lists it (" + error.message() + ")");
   if (size != it->bytes) {
     throw Error(path.string() + ": " + std::to_string(size) + " bytes, manifest says " +
                 std::to_string(it->bytes));

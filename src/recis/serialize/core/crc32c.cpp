@@ -118,8 +118,8 @@ const ZeroAppender& short_appender() {
 // Runs three streams of `stream` bytes each through the crc32 unit in parallel (its latency is
 // three cycles, its throughput one per cycle) and joins them by appending zeros.
 __attribute__((target("sse4.2"))) uint64_t crc_three_streams(uint64_t crc, const unsigned char*& p,
-                                                              std::size_t stream,
-                                                              const ZeroAppender& appender) {
+                                                             std::size_t stream,
+                                                             const ZeroAppender& appender) {
   uint64_t crc1 = 0, crc2 = 0;
   const unsigned char* end = p + stream;
   for (; p < end; p += 8) {

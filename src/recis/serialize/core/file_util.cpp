@@ -51,10 +51,10 @@ void FileDescriptor::write_at(uint64_t offset, std::span<const std::byte> bytes)
     const ssize_t written = ::pwrite(fd_, bytes.data(), bytes.size(), static_cast<off_t>(offset));
     if (written < 0) {
       if (errno == EINTR) continue;
-      throw IoError(os_error_message(
-          path_, "cannot write " + std::to_string(bytes.size()) + " bytes at offset " +
-                     std::to_string(offset),
-          errno));
+      throw IoError(os_error_message(path_,
+                                     "cannot write " + std::to_string(bytes.size()) +
+                                         " bytes at offset " + std::to_string(offset),
+                                     errno));
     }
     offset += static_cast<uint64_t>(written);
     bytes = bytes.subspan(static_cast<std::size_t>(written));
@@ -66,10 +66,10 @@ void FileDescriptor::read_at(uint64_t offset, std::span<std::byte> out) const {
     const ssize_t got = ::pread(fd_, out.data(), out.size(), static_cast<off_t>(offset));
     if (got < 0) {
       if (errno == EINTR) continue;
-      throw IoError(os_error_message(
-          path_, "cannot read " + std::to_string(out.size()) + " bytes at offset " +
-                     std::to_string(offset),
-          errno));
+      throw IoError(os_error_message(path_,
+                                     "cannot read " + std::to_string(out.size()) +
+                                         " bytes at offset " + std::to_string(offset),
+                                     errno));
     }
     if (got == 0) {
       throw IoError(path_.string() + ": file ends at byte " + std::to_string(offset) +
@@ -87,7 +87,8 @@ void FileDescriptor::sync() const {
 void FileDescriptor::close() {
   if (fd_ < 0) return;
   const int fd = std::exchange(fd_, -1);
-  if (::close(fd) != 0 && errno != EINTR) throw IoError(os_error_message(path_, "close failed", errno));
+  if (::close(fd) != 0 && errno != EINTR)
+    throw IoError(os_error_message(path_, "close failed", errno));
 }
 
 void fsync_directory(const std::filesystem::path& dir) {
@@ -110,7 +111,8 @@ void replace_file_atomically(const std::filesystem::path& path, std::string_view
   if (::rename(temporary.c_str(), path.c_str()) != 0) {
     const int error = errno;
     std::filesystem::remove(temporary);
-    throw IoError(os_error_message(path, "cannot rename " + temporary.string() + " over it", error));
+    throw IoError(
+        os_error_message(path, "cannot rename " + temporary.string() + " over it", error));
   }
   fsync_directory(path.has_parent_path() ? path.parent_path() : std::filesystem::path("."));
 }

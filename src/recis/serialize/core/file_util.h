@@ -32,7 +32,7 @@ class FileDescriptor {
   bool is_open() const { return fd_ >= 0; }
   const std::filesystem::path& path() const { return path_; }
 
-  uint64_t size() const;                                      // fstat
+  uint64_t size() const;                                                   // fstat
   void write_at(uint64_t offset, std::span<const std::byte> bytes) const;  // full pwrite
   // Reads exactly out.size() bytes at offset; throws naming the path when the file ends first.
   void read_at(uint64_t offset, std::span<std::byte> out) const;

@@ -116,8 +116,8 @@ uint32_t combine_covering_chunks(const std::filesystem::path& path,
   for (const auto& chunk : chunks) {
     if (chunk.offset > at) {
       throw Error(path.string() + ": " +
-                  describe_range(tensors, at - data_start, chunk.offset - data_start) + " were not " +
-                  std::string(done));
+                  describe_range(tensors, at - data_start, chunk.offset - data_start) +
+                  " were not " + std::string(done));
     }
     if (chunk.offset < at) {
       throw Error(path.string() + ": " +
@@ -129,18 +129,20 @@ uint32_t combine_covering_chunks(const std::filesystem::path& path,
     at += chunk.size;
   }
   if (at < file_end) {
-    throw Error(path.string() + ": " + describe_range(tensors, at - data_start, file_end - data_start) +
-                " were not " + std::string(done));
+    throw Error(path.string() + ": " +
+                describe_range(tensors, at - data_start, file_end - data_start) + " were not " +
+                std::string(done));
   }
   return crc;
 }
 
 // Checks that [offset, offset + size) lies inside `tensor` (sizes from the caller).
-void check_chunk_in_tensor(const std::filesystem::path& path, const std::vector<TensorInfo>& tensors,
-                           std::size_t tensor, uint64_t offset, uint64_t size) {
+void check_chunk_in_tensor(const std::filesystem::path& path,
+                           const std::vector<TensorInfo>& tensors, std::size_t tensor,
+                           uint64_t offset, uint64_t size) {
   if (tensor >= tensors.size()) {
-    throw Error(path.string() + ": tensor index " + std::to_string(tensor) + " out of range, file has " +
-                std::to_string(tensors.size()) + " tensors");
+    throw Error(path.string() + ": tensor index " + std::to_string(tensor) +
+                " out of range, file has " + std::to_string(tensors.size()) + " tensors");
   }
   const TensorInfo& info = tensors[tensor];
   if (offset > info.bytes() || size > info.bytes() - offset) {
@@ -237,8 +239,8 @@ SafeTensorsWriter::SafeTensorsWriter(std::filesystem::path path, std::vector<Ten
   try {
     json = header.dump();
   } catch (const nlohmann::json::exception& error) {
-    throw Error(path_.string() + ": cannot encode the header (names and metadata must be UTF-8): " +
-                error.what());
+    throw Error(path_.string() +
+                ": cannot encode the header (names and metadata must be UTF-8): " + error.what());
   }
   json.append((8 - json.size() % 8) % 8, ' ');
   std::vector<std::byte> prefix(8 + json.size());
@@ -257,7 +259,8 @@ std::size_t SafeTensorsWriter::index(std::string_view name) const {
   return lookup_index(path_, index_by_name_, name);
 }
 
-void SafeTensorsWriter::write(std::size_t tensor, uint64_t offset, std::span<const std::byte> bytes) {
+void SafeTensorsWriter::write(std::size_t tensor, uint64_t offset,
+                              std::span<const std::byte> bytes) {
   check_chunk_in_tensor(path_, tensors_, tensor, offset, bytes.size());
   if (finished_) throw Error(path_.string() + ": write after finish()");
   if (bytes.empty()) return;
@@ -291,9 +294,8 @@ SafeTensorsReader::SafeTensorsReader(std::filesystem::path path) : path_(std::mo
   file_.read_at(0, length_bytes);
   const uint64_t header_bytes = load_le64(length_bytes);
   if (header_bytes > kMaxHeaderBytes) {
-    throw Error(where + "header length " + std::to_string(header_bytes) +
-                " exceeds the limit of " + std::to_string(kMaxHeaderBytes) +
-                " bytes (not a SafeTensors file?)");
+    throw Error(where + "header length " + std::to_string(header_bytes) + " exceeds the limit of " +
+                std::to_string(kMaxHeaderBytes) + " bytes (not a SafeTensors file?)");
   }
   if (header_bytes > file_bytes_ - 8) {
     throw Error(where + "header length " + std::to_string(header_bytes) +
@@ -309,13 +311,13 @@ SafeTensorsReader::SafeTensorsReader(std::filesystem::path path) : path_(std::mo
   std::vector<std::string> top_keys;
   nlohmann::json header;
   try {
-    header = nlohmann::json::parse(text, [&](int depth, nlohmann::json::parse_event_t event,
-                                             nlohmann::json& parsed) {
-      if (depth == 1 && event == nlohmann::json::parse_event_t::key) {
-        top_keys.push_back(parsed.get<std::string>());
-      }
-      return true;
-    });
+    header = nlohmann::json::parse(
+        text, [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+          if (depth == 1 && event == nlohmann::json::parse_event_t::key) {
+            top_keys.push_back(parsed.get<std::string>());
+          }
+          return true;
+        });
   } catch (const nlohmann::json::exception& error) {
     throw Error(where + "header is not valid JSON: " + error.what());
   }
@@ -355,9 +357,9 @@ SafeTensorsReader::SafeTensorsReader(std::filesystem::path path) : path_(std::mo
     }
     if (!shape->is_array()) throw Error(context + ": shape must be an array of integers");
     for (const auto& dim : *shape) {
-      if (!dim.is_number_integer() || (dim.is_number_unsigned() &&
-                                       dim.get<uint64_t>() > static_cast<uint64_t>(
-                                                                 std::numeric_limits<int64_t>::max()))) {
+      if (!dim.is_number_integer() ||
+          (dim.is_number_unsigned() &&
+           dim.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))) {
         throw Error(context + ": shape must hold integers below 2^63, got " + shape->dump());
       }
       info.shape.push_back(dim.get<int64_t>());
@@ -434,7 +436,8 @@ FileDigest digest_file(const std::filesystem::path& path) {
   std::vector<std::byte> buffer(std::min<uint64_t>(size, 4 << 20));
   uint32_t crc = 0;
   for (uint64_t at = 0; at < size;) {
-    const std::size_t chunk = static_cast<std::size_t>(std::min<uint64_t>(buffer.size(), size - at));
+    const std::size_t chunk =
+        static_cast<std::size_t>(std::min<uint64_t>(buffer.size(), size - at));
     file.read_at(at, std::span(buffer.data(), chunk));
     crc = crc32c_extend(crc, buffer.data(), chunk);
     at += chunk;

@@ -15,12 +15,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
-#include <functional>
 #include <vector>
 
 #include "recis/serialize/core/file_util.h"
