@@ -91,6 +91,13 @@ TEST(CheckpointDir, CommitMakesTheDirectoryManifestAndLatest) {
   EXPECT_EQ(entries, (std::vector<std::string>{"ckpt-1200", "latest"}));
 }
 
+TEST(CheckpointDir, CreatesNestedOutputDirectories) {
+  TempDir tmp;
+  const fs::path dir = save(tmp / "a" / "b" / "out/", 3, 0);
+  EXPECT_NO_THROW(verify_checkpoint(dir));
+  EXPECT_EQ(latest_checkpoint(tmp / "a" / "b" / "out"), tmp / "a" / "b" / "out" / "ckpt-3");
+}
+
 TEST(CheckpointDir, StagingIsRemovedWithoutCommit) {
   TempDir tmp;
   fs::path staging_dir;

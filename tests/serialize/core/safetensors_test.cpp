@@ -236,6 +236,13 @@ TEST(SafeTensors, ReaderReadsAHandBuiltFile) {
   EXPECT_EQ(shorts[1], -1);
   const std::string bytes = read_file(path);
   EXPECT_EQ(reader.digest_of_reads().crc32c, crc32c(bytes.data(), bytes.size()));
+
+  // A moved reader keeps its file, tensors and the reads recorded so far.
+  SafeTensorsReader moved = std::move(reader);
+  EXPECT_EQ(moved.at("b").end, 12u);
+  EXPECT_EQ(moved.digest_of_reads().crc32c, crc32c(bytes.data(), bytes.size()));
+  moved.read(0, 4, std::as_writable_bytes(std::span(floats).first(1)));
+  EXPECT_EQ(floats[0], -2.0f);
 }
 
 // Expects SafeTensorsReader(path) to throw an Error that starts with the path and mentions `what`.

@@ -144,7 +144,12 @@ CheckpointStaging::CheckpointStaging(fs::path output_dir, int64_t step)
   }
   dir_ = output_dir_ / staging_name(step, "tmp", ::getpid());
   try {
-    fs::create_directories(output_dir_);
+    // A new OUTPUT must itself survive a crash: fsync the directory that holds it.
+    if (fs::create_directories(output_dir_)) {
+      fs::path output = fs::absolute(output_dir_);
+      if (!output.has_filename()) output = output.parent_path();  // "out/" names "out"
+      fsync_directory(output.parent_path());
+    }
     fs::remove_all(dir_);
     fs::create_directory(dir_);
   } catch (const fs::filesystem_error& error) {
