@@ -62,18 +62,20 @@ void FileDescriptor::write_at(uint64_t offset, std::span<const std::byte> bytes)
 }
 
 void FileDescriptor::read_at(uint64_t offset, std::span<std::byte> out) const {
+  const uint64_t first = offset, size = out.size();
   while (!out.empty()) {
     const ssize_t got = ::pread(fd_, out.data(), out.size(), static_cast<off_t>(offset));
     if (got < 0) {
       if (errno == EINTR) continue;
-      throw IoError(os_error_message(path_,
-                                     "cannot read " + std::to_string(out.size()) +
-                                         " bytes at offset " + std::to_string(offset),
-                                     errno));
+      throw IoError(os_error_message(
+          path_,
+          "cannot read " + std::to_string(size) + " bytes at offset " + std::to_string(first),
+          errno));
     }
     if (got == 0) {
       throw IoError(path_.string() + ": file ends at byte " + std::to_string(offset) +
-                    ", expected " + std::to_string(out.size()) + " more bytes there");
+                    ", expected " + std::to_string(size) + " bytes at offset " +
+                    std::to_string(first) + " (truncated?)");
     }
     offset += static_cast<uint64_t>(got);
     out = out.subspan(static_cast<std::size_t>(got));
@@ -92,7 +94,7 @@ void FileDescriptor::close() {
 }
 
 void fsync_directory(const std::filesystem::path& dir) {
-  FileDescriptor(dir, O_RDONLY | O_DIRECTORY).sync();
+  FileDescriptor(dir.empty() ? std::filesystem::path(".") : dir, O_RDONLY | O_DIRECTORY).sync();
 }
 
 void fsync_file(const std::filesystem::path& path) { FileDescriptor(path, O_RDONLY).sync(); }
@@ -114,7 +116,7 @@ void replace_file_atomically(const std::filesystem::path& path, std::string_view
     throw IoError(
         os_error_message(path, "cannot rename " + temporary.string() + " over it", error));
   }
-  fsync_directory(path.has_parent_path() ? path.parent_path() : std::filesystem::path("."));
+  fsync_directory(path.parent_path());
 }
 
 std::string read_small_file(const std::filesystem::path& path, std::size_t max_bytes) {

@@ -44,6 +44,7 @@ class FileDescriptor {
   std::filesystem::path path_;
 };
 
+// An empty path (the parent of a bare file name) means the current directory.
 void fsync_directory(const std::filesystem::path& dir);
 void fsync_file(const std::filesystem::path& path);
 
