@@ -67,18 +67,29 @@ void expect_consistent(const fs::path& output, const std::string& when) {
 }
 
 // Forks a child that saves steps from `first_step` on, forever; returns its pid. When
-// `ready_fd` >= 0 the child writes one byte there before each commit().
-pid_t start_saving_child(const fs::path& output, int64_t first_step, int ready_fd) {
+// `notify_fd` >= 0 the child writes 'c' there just before each commit() and 'd' after it.
+pid_t start_saving_child(const fs::path& output, int64_t first_step, int notify_fd) {
   const pid_t pid = ::fork();
   if (pid != 0) return pid;
+  const auto notify = [&](char byte) {
+    if (notify_fd >= 0 && ::write(notify_fd, &byte, 1) != 1) ::_exit(4);
+  };
   try {
     for (int64_t step = first_step;; ++step) {
-      save_checkpoint(output, step, [&] {
-        if (ready_fd >= 0 && ::write(ready_fd, "c", 1) != 1) ::_exit(4);
-      });
+      save_checkpoint(output, step, [&] { notify('c'); });
+      notify('d');
     }
   } catch (...) {
     ::_exit(3);
+  }
+}
+
+// Reads the child's notifications until `count` bytes equal to `wanted` arrived.
+void wait_for(int fd, char wanted, int count) {
+  char byte;
+  while (count > 0) {
+    ASSERT_EQ(::read(fd, &byte, 1), 1) << "the saving child stopped";
+    if (byte == wanted) --count;
   }
 }
 
@@ -106,7 +117,19 @@ TEST(CheckpointCrash, KillNineAtAnyMomentLeavesEveryCheckpointComplete) {
     kill_and_reap(child);
     expect_consistent(output, "killed after " + std::to_string(delay_us) + " us");
   }
-  EXPECT_GT(step_of(*latest_checkpoint(output)), 1) << "no save completed between the kills";
+  // Last, a kill after three more commits (so pruning ran) whatever the machine's speed.
+  int notify[2];
+  ASSERT_EQ(::pipe(notify), 0);
+  const int64_t before = step_of(*latest_checkpoint(output));
+  const pid_t child = start_saving_child(output, before + 1, notify[1]);
+  ASSERT_GT(child, 0);
+  ::close(notify[1]);
+  wait_for(notify[0], 'd', 3);
+  kill_and_reap(child);
+  ::close(notify[0]);
+  expect_consistent(output, "killed after three commits");
+  EXPECT_GE(step_of(*latest_checkpoint(output)), before + 3);
+  EXPECT_LE(list_checkpoints(output).size(), kKeep + 1) << "pruning ran after each commit";
 }
 
 TEST(CheckpointCrash, KillNineInsideCommitLeavesEveryCheckpointComplete) {
@@ -116,17 +139,16 @@ TEST(CheckpointCrash, KillNineInsideCommitLeavesEveryCheckpointComplete) {
   // The child signals through a pipe just before commit(); the kill lands inside the commit
   // (manifest, fsyncs, rename, latest, pruning) at increasing offsets.
   for (int delay_us : {0, 20, 50, 100, 200, 400, 700, 1000, 1500, 2500, 4000, 6000}) {
-    int ready[2];
-    ASSERT_EQ(::pipe(ready), 0);
+    int notify[2];
+    ASSERT_EQ(::pipe(notify), 0);
     const int64_t next = step_of(*latest_checkpoint(output)) + 1;
-    const pid_t child = start_saving_child(output, next, ready[1]);
+    const pid_t child = start_saving_child(output, next, notify[1]);
     ASSERT_GT(child, 0);
-    ::close(ready[1]);
-    char byte;
-    ASSERT_EQ(::read(ready[0], &byte, 1), 1);
+    ::close(notify[1]);
+    wait_for(notify[0], 'c', 1);
     ::usleep(delay_us);
     kill_and_reap(child);
-    ::close(ready[0]);
+    ::close(notify[0]);
     expect_consistent(output, "killed " + std::to_string(delay_us) + " us into commit");
   }
 }
