@@ -81,7 +81,8 @@ class CheckpointTest : public ::testing::Test {
 
   // DeepFM with dropout (the RNG matters), shuffled data over 2 epochs, gradient accumulation,
   // a warm-up schedule, TTL eviction and count admission: every kind of state a resume restores.
-  ExperimentConfig config(const std::string& output) const {
+  ExperimentConfig config(const std::string& output, const std::string& sparse_optimizer = "adam",
+                          const std::string& row_type = "fp32") const {
     const std::string text =
         "[data]\ntrain = [\"" + (data_->path() / "train").string() + "\"]\neval = [\"" +
         (data_->path() / "eval").string() +
@@ -89,12 +90,12 @@ class CheckpointTest : public ::testing::Test {
         "sparse = [\"c2\", \"c4\", \"c6\", \"c8\"]\n"
         "[[features]]\nname = \"i1\"\nops = [{ op = \"select\", column = \"i1\" }, { op = "
         "\"log1p\" }]\n"
-        "[[embedding]]\nfeatures = [\"c2\", \"c4\"]\ndim = 8\n"
+        "[[embedding]]\nfeatures = [\"c2\", \"c4\"]\ndim = 8\ndtype = \"" + row_type + "\"\n"
         "[[embedding]]\nfeatures = [\"c6\", \"c8\"]\ndim = 8\nadmission = { threshold = 2 }\n"
         "eviction = { ttl_steps = 6 }\n"
         "[[embedding]]\nfeatures = [\"c2\", \"c4\", \"c6\", \"c8\"]\nsuffix = \"_wide\"\ndim = 1\n"
         "[model]\ntype = \"deepfm\"\nhidden = [16]\ndropout = 0.2\n"
-        "[sparse_optimizer]\nname = \"adam\"\nlr = 0.01\n"
+        "[sparse_optimizer]\nname = \"" + sparse_optimizer + "\"\nlr = 0.01\n"
         "[dense_optimizer]\nname = \"adam\"\nlr = 0.003\n"
         "schedule = { kind = \"linear\", warmup_steps = 5, decay_steps = 20, end_lr = 0.001 }\n"
         "[train]\nseed = 7\nepochs = 2\ngrad_accum = 2\nlog_every = 4\nevict_every = 3\n"
@@ -148,6 +149,30 @@ TEST_F(CheckpointTest, ResumedRunsEndBitForBitWhereTheUninterruptedRunEnds) {
       EXPECT_EQ(loss, full_recorder->losses.at(step)) << "step " << step;
     }
     EXPECT_EQ(resumed_recorder->losses.size(), full_recorder->losses.size() - cut / 2);
+  }
+}
+
+TEST_F(CheckpointTest, EverySparseOptimizerAndRowTypeResumesExactly) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"sgd", "fp32"},     {"adagrad", "fp32"}, {"rowwise_adagrad", "bf16"},
+      {"adamw", "bf16"},   {"adamw_tf", "fp16"}, {"ftrl", "fp32"},
+  };
+  for (const auto& [optimizer, row_type] : cases) {
+    SCOPED_TRACE(optimizer + " " + row_type);
+    const std::filesystem::path output = out("optimizer_" + optimizer);
+    ExperimentConfig settings = config(output.string(), optimizer, row_type);
+    settings.train.max_steps = 6;
+    auto full = make_trainer(settings, std::make_shared<Recorder>());
+    full->train_and_evaluate();
+
+    auto first = make_trainer(settings, std::make_shared<Recorder>(5));  // inside step 3
+    first->train_and_evaluate();
+    const std::filesystem::path saved = first->save_checkpoint();
+    first.reset();
+    auto resumed = make_trainer(settings, std::make_shared<Recorder>());
+    resumed->restore_checkpoint(saved);
+    resumed->train_and_evaluate();
+    EXPECT_TRUE(snapshot(*resumed) == snapshot(*full));
   }
 }
 

@@ -1,10 +1,14 @@
-// `recis train --config F [--set key=value]... [--output DIR] [--bf16]`: runs one experiment
-// (train::Trainer) from a TOML file (docs/config.md). Progress goes to stderr (one updating line
-// on a terminal, log lines otherwise), records to OUTPUT/metrics.jsonl, curves to
-// OUTPUT/curves.png, and the summary as one JSON line on stdout.
+// `recis train --config F [--set key=value]... [--output DIR] [--bf16] [--resume]`: runs one
+// experiment (train::Trainer) from a TOML file (docs/config.md). Progress goes to stderr (one
+// updating line on a terminal, log lines otherwise), records to OUTPUT/metrics.jsonl, curves to
+// OUTPUT/curves.png, checkpoints to OUTPUT/ckpt-STEP, and the summary as one JSON line on stdout.
+// SIGINT or SIGTERM stops training after the current micro-batch and writes a checkpoint (a
+// second signal kills at once); --resume continues from OUTPUT/latest exactly.
 #include <unistd.h>
 
-#include <cmath>
+#include <atomic>
+#include <csignal>
+
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -13,7 +17,9 @@
 #include <nlohmann/json.hpp>
 
 #include "recis/cli/command_registry.h"
+#include "recis/cli/metric_json.h"
 #include "recis/common/logging.h"
+#include "recis/serialize/core/checkpoint_dir.h"
 #include "recis/train/builtin_hooks.h"
 #include "recis/train/trainer.h"
 
@@ -25,11 +31,33 @@ struct TrainOptions {
   std::vector<std::string> overrides;
   std::string output;
   bool bf16 = false;
+  bool resume = false;
 };
 
-nlohmann::json metric(double value) {
-  return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
+std::atomic<bool> stop_signalled = false;
+
+void on_stop_signal(int signal) {
+  stop_signalled = true;
+  std::signal(signal, SIG_DFL);
 }
+
+// Turns SIGINT / SIGTERM into Trainer::request_stop at the next micro-batch boundary.
+class StopOnSignalHook : public train::Hook {
+ public:
+  StopOnSignalHook() {
+    std::signal(SIGINT, on_stop_signal);
+    std::signal(SIGTERM, on_stop_signal);
+  }
+  ~StopOnSignalHook() override {
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+  }
+  void on_batch_end(train::Trainer& trainer, int64_t) override {
+    if (!stop_signalled) return;
+    RECIS_LOG(Warning) << "stop requested by signal: stopping after this micro-batch";
+    trainer.request_stop();
+  }
+};
 
 void run_train(const TrainOptions& options) {
   std::vector<std::string> overrides = options.overrides;
@@ -39,6 +67,16 @@ void run_train(const TrainOptions& options) {
   const train::TrainConfig settings = config.train;
 
   train::Trainer trainer(std::move(config));
+  if (options.resume) {
+    if (const auto latest = serialize::latest_checkpoint(settings.output)) {
+      trainer.restore_checkpoint(*latest);
+      RECIS_LOG(Info) << "resumed from " << latest->string() << " at step " << trainer.step();
+    } else {
+      RECIS_LOG(Warning) << "--resume: no checkpoint in " << settings.output.string()
+                         << ", starting from scratch";
+    }
+  }
+  trainer.add_hook(std::make_shared<StopOnSignalHook>());
   trainer.add_hook(std::make_shared<train::ProgressHook>(isatty(STDERR_FILENO) != 0,
                                                          settings.log_every));
   trainer.add_hook(std::make_shared<train::MetricsFileHook>(settings.output, settings.log_every));
@@ -51,6 +89,11 @@ void run_train(const TrainOptions& options) {
   if (!settings.profile.empty()) {
     trainer.add_hook(std::make_shared<train::ProfilerHook>(settings.profile, 2, 4));
   }
+  // Last, so a checkpoint sees the step after eviction and early stopping have run.
+  if (settings.checkpoint_every > 0 || settings.checkpoint_at_end) {
+    trainer.add_hook(std::make_shared<train::CheckpointHook>(settings.checkpoint_every,
+                                                             settings.checkpoint_at_end));
+  }
   const train::TrainSummary summary = trainer.train_and_evaluate();
 
   nlohmann::json line{{"steps", summary.steps},
@@ -59,13 +102,7 @@ void run_train(const TrainOptions& options) {
                       {"samples_per_s", summary.samples_per_s},
                       {"train_loss", metric(summary.train_loss)},
                       {"output", settings.output.string()}};
-  if (summary.eval) {
-    line["auc"] = metric(summary.eval->auc);
-    line["logloss"] = metric(summary.eval->logloss);
-    line["gauc"] = metric(summary.eval->gauc);
-    line["calibration"] = metric(summary.eval->calibration);
-    line["eval_samples"] = summary.eval->samples;
-  }
+  if (summary.eval) add_eval_metrics(line, *summary.eval);
   std::printf("%s\n", line.dump().c_str());
 }
 
@@ -77,6 +114,8 @@ void setup_train(CLI::App& command) {
                      "override a config key: --set train.epochs=2 (repeatable)");
   command.add_option("--output", options->output, "output directory (train.output)");
   command.add_flag("--bf16", options->bf16, "dense model under bfloat16 CPU autocast");
+  command.add_flag("--resume", options->resume,
+                   "continue from the latest checkpoint in the output directory");
   command.callback([options] { run_train(*options); });
 }
 

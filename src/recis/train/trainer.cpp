@@ -66,9 +66,11 @@ toml::table with_default_name(toml::table table, const char* name, double lr) {
 Trainer::Trainer(ExperimentConfig config) : config_(std::move(config)) {
   torch::manual_seed(config_.train.seed);
   const DataConfig& data = config_.data;
-  train_data_ = std::make_unique<io::OrcDataset>(
-      dataset_options(data.train_paths, data.batch_size,
-                      static_cast<std::size_t>(config_.train.epochs)));
+  if (!data.train_paths.empty()) {
+    train_data_ = std::make_unique<io::OrcDataset>(
+        dataset_options(data.train_paths, data.batch_size,
+                        static_cast<std::size_t>(config_.train.epochs)));
+  }
   if (!data.eval_paths.empty()) {
     // Opening the eval set now checks its files and columns before training starts.
     const io::OrcDataset eval_check(dataset_options(data.eval_paths, 1, 1));
@@ -103,6 +105,11 @@ Trainer::Trainer(ExperimentConfig config) : config_(std::move(config)) {
 }
 
 Trainer::~Trainer() = default;
+
+io::OrcDataset& Trainer::train_dataset() {
+  if (!train_data_) throw ConfigError(config_.source + ": data.train: no training data configured");
+  return *train_data_;
+}
 
 void Trainer::add_hook(std::shared_ptr<Hook> hook) { hooks_.push_back(std::move(hook)); }
 
@@ -167,6 +174,7 @@ void Trainer::optimizer_step() {
 
 TrainSummary Trainer::train_and_evaluate() {
   const TrainConfig& train = config_.train;
+  if (!train_data_) throw ConfigError(config_.source + ": data.train: no training data configured");
   for (auto& hook : hooks_) hook->on_train_begin(*this);
   model_->train();
 

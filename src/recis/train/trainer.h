@@ -11,6 +11,7 @@
 // the run needs to continue bit for bit — embedding rows with their optimizer slots, the dense
 // model and optimizer, the data position, step, RNG, and a partial gradient accumulation when
 // training was stopped inside one; restore_checkpoint() puts it back.
+// Without data.train (recis eval) the trainer only evaluates.
 // Thread-safety: one thread drives a Trainer; the parts use their own thread pools inside.
 #pragma once
 
@@ -79,7 +80,8 @@ class Trainer {
   models::Model& model() { return *model_; }
   optim::SparseOptimizer& sparse_optimizer() { return *sparse_optimizer_; }
   torch::optim::Optimizer& dense_optimizer() { return *dense_optimizer_; }
-  io::OrcDataset& train_dataset() { return *train_data_; }
+  // Throws ConfigError when the config has no training data (an evaluation-only trainer).
+  io::OrcDataset& train_dataset();
   int64_t step() const { return step_; }
   // Micro-batches accumulated toward the next optimizer step.
   int64_t pending_micro_batches() const { return micro_; }
@@ -98,7 +100,7 @@ class Trainer {
 
   ExperimentConfig config_;
   std::vector<std::shared_ptr<Hook>> hooks_;
-  std::unique_ptr<io::OrcDataset> train_data_;
+  std::unique_ptr<io::OrcDataset> train_data_;  // null without data.train (evaluation only)
   std::unique_ptr<feature::Engine> features_;  // null when no [[features]]
   std::unique_ptr<optim::SparseOptimizer> sparse_optimizer_;
   std::unique_ptr<embedding::Engine> embeddings_;

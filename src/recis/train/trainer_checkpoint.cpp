@@ -141,7 +141,7 @@ std::filesystem::path Trainer::save_checkpoint() {
       {"config", config_.source},
   };
   staging.write_file(kTrainerFile, trainer_state.dump(2) + "\n");
-  staging.write_file(kDataFile, train_data_->state().dump(2) + "\n");
+  if (train_data_) staging.write_file(kDataFile, train_data_->state().dump(2) + "\n");
   const std::filesystem::path path = staging.commit(config_.train.keep_checkpoints);
   RECIS_LOG(Info) << "checkpoint " << path.string() << " in "
                   << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
@@ -171,6 +171,9 @@ void Trainer::restore_checkpoint(const std::filesystem::path& checkpoint_dir, Re
   }
   set_cpu_generator_state(
       from_hex(json_field<std::string>(state, "cpu_generator", trainer_where), trainer_where));
+  if (!train_data_) {
+    throw ConfigError(config_.source + ": data.train: resuming needs the training data");
+  }
   train_data_->restore(parse_listed_json(checkpoint_dir, manifest, kDataFile));
   step_ = json_field<int64_t>(state, "step", trainer_where);
   micro_ = json_field<int64_t>(state, "micro_batches", trainer_where);

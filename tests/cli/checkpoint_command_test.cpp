@@ -1,0 +1,171 @@
+// Checkpoints as a user meets them: `recis train` writes them, `recis ckpt inspect` lists and
+// verifies them, `recis eval --checkpoint` scores them exactly as training did, `recis export`
+// writes deltas; a run killed with SIGKILL or stopped with SIGTERM and resumed with --resume ends
+// with exactly the metrics of the uninterrupted run.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "support/run_command.h"
+#include "support/test_support.h"
+
+namespace recis::testing {
+namespace {
+
+std::string shell_quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
+
+nlohmann::json last_json_line(const std::string& out) {
+  const std::size_t end = out.find_last_not_of('\n');
+  const std::size_t start = out.rfind('\n', end);
+  return nlohmann::json::parse(out.substr(start == std::string::npos ? 0 : start + 1));
+}
+
+class CheckpointCommand : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    const std::string gen = shell_quoted(recis_binary()) + " gen-data --rows 8000 --out ";
+    ASSERT_EQ(run_command(gen + shell_quoted(*dir_ / "train")).exit_code, 0);
+    ASSERT_EQ(run_command(gen + shell_quoted(*dir_ / "eval") + " --first-row 8000").exit_code, 0);
+  }
+  static void TearDownTestSuite() { delete dir_; }
+
+  // recis train on the DeepFM example: 2 epochs of 8 batches, shuffled.
+  static std::string train(const std::filesystem::path& output, const std::string& extra = "") {
+    return shell_quoted(recis_binary()) + " train --config " +
+           shell_quoted(std::string(RECIS_SOURCE_DIR) + "/examples/deepfm.toml") +
+           " --set 'data.train=[\"" + (*dir_ / "train").string() + "\"]' --set 'data.eval=[\"" +
+           (*dir_ / "eval").string() +
+           "\"]' --set data.batch_size=1000 --set data.shuffle=true --set train.epochs=2" +
+           " --output " + shell_quoted(output) + extra;
+  }
+  static std::string eval_config() { return std::string(RECIS_SOURCE_DIR) + "/examples/deepfm.toml"; }
+
+  // The uninterrupted run's summary, computed once.
+  static const nlohmann::json& uninterrupted() {
+    static const nlohmann::json summary = [] {
+      const CommandResult result = run_command(train(*dir_ / "uninterrupted"));
+      EXPECT_EQ(result.exit_code, 0) << result.err;
+      return last_json_line(result.out);
+    }();
+    return summary;
+  }
+
+  static TempDir* dir_;
+};
+
+TempDir* CheckpointCommand::dir_ = nullptr;
+
+TEST_F(CheckpointCommand, InspectEvalAndExportReadWhatTrainWrote) {
+  const std::filesystem::path output = *dir_ / "tools";
+  const CommandResult trained =
+      run_command(train(output, " --set train.checkpoint_every=4 --set train.keep_checkpoints=2"));
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  const nlohmann::json summary = last_json_line(trained.out);
+  ASSERT_EQ(summary["steps"], 16);
+  EXPECT_TRUE(std::filesystem::exists(output / "ckpt-12"));
+  EXPECT_TRUE(std::filesystem::exists(output / "ckpt-16"));
+  EXPECT_FALSE(std::filesystem::exists(output / "ckpt-8"));  // keep_checkpoints = 2
+
+  const CommandResult inspected = run_command(shell_quoted(recis_binary()) + " ckpt inspect " + shell_quoted(output));
+  ASSERT_EQ(inspected.exit_code, 0) << inspected.err;
+  const nlohmann::json about = nlohmann::json::parse(inspected.out);
+  EXPECT_EQ(about["step"], 16);
+  EXPECT_EQ(about["verified"], true);
+  EXPECT_EQ(about["trainer"]["step"], 16);
+  EXPECT_EQ(about["trainer"]["samples"], 16000);
+  ASSERT_EQ(about["tables"].size(), 52u);  // 26 categorical columns, deep and wide
+  for (const auto& table : about["tables"]) {
+    EXPECT_GT(table["rows"].get<int64_t>(), 0) << table.dump();
+    EXPECT_EQ(table["slots"].size(), 2u) << table.dump();  // Adam's m and v
+  }
+
+  const CommandResult evaluated = run_command(shell_quoted(recis_binary()) + " eval --config " +
+                                              shell_quoted(eval_config()) + " --checkpoint " +
+                                              shell_quoted(output) + " --set 'data.eval=[\"" +
+                                              (*dir_ / "eval").string() +
+                                              "\"]' --set data.batch_size=1000");
+  ASSERT_EQ(evaluated.exit_code, 0) << evaluated.err;
+  const nlohmann::json scores = last_json_line(evaluated.out);
+  EXPECT_EQ(scores["step"], 16);
+  EXPECT_EQ(scores["auc"], summary["auc"]);
+  EXPECT_EQ(scores["logloss"], summary["logloss"]);
+
+  const std::filesystem::path delta = *dir_ / "delta";
+  const std::string export_command = shell_quoted(recis_binary()) + " export --since " +
+                                     shell_quoted(output / "ckpt-12") + " --to " +
+                                     shell_quoted(output / "ckpt-16") + " --out " + shell_quoted(delta);
+  const CommandResult exported = run_command(export_command);
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  const nlohmann::json delta_summary = last_json_line(exported.out);
+  EXPECT_GT(delta_summary["changed_rows"].get<int64_t>(), 0);
+  const CommandResult delta_inspected =
+      run_command(shell_quoted(recis_binary()) + " ckpt inspect " + shell_quoted(delta));
+  ASSERT_EQ(delta_inspected.exit_code, 0) << delta_inspected.err;
+  EXPECT_EQ(nlohmann::json::parse(delta_inspected.out)["delta"]["since_step"], 12);
+  const CommandResult again = run_command(export_command);
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("exists already"), std::string::npos) << again.err;
+
+  // A flipped byte is found and named.
+  const std::filesystem::path rows = output / "ckpt-16" / "sparse" / "c3.safetensors";
+  {
+    std::fstream file(rows, std::ios::in | std::ios::out | std::ios::binary);
+    const auto position = static_cast<std::streamoff>(std::filesystem::file_size(rows) - 3);
+    file.seekg(position);
+    const char byte = static_cast<char>(file.get() ^ 0x7f);
+    file.seekp(position);
+    file.put(byte);
+  }
+  const CommandResult corrupt = run_command(shell_quoted(recis_binary()) + " ckpt inspect " + shell_quoted(output));
+  EXPECT_EQ(corrupt.exit_code, 1);
+  EXPECT_NE(corrupt.err.find("c3.safetensors"), std::string::npos) << corrupt.err;
+}
+
+TEST_F(CheckpointCommand, KilledRunsResumeToTheUninterruptedResult) {
+  const nlohmann::json& expected = uninterrupted();
+  const std::filesystem::path output = *dir_ / "killed";
+  // SIGKILL as soon as a checkpoint exists (a save may be in flight), then resume.
+  const std::string kill_when_saved =
+      "(" + train(output, " --set train.checkpoint_every=1") + " >/dev/null 2>&1 & pid=$!; " +
+      "while [ ! -e " + shell_quoted(output / "latest") + " ] && kill -0 $pid 2>/dev/null; do sleep 0.02; " +
+      "done; sleep 0.3; kill -9 $pid; wait $pid; exit 0)";
+  ASSERT_EQ(run_command(kill_when_saved).exit_code, 0);
+  const CommandResult resumed = run_command(train(output, " --resume"));
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  const nlohmann::json summary = last_json_line(resumed.out);
+  EXPECT_EQ(summary["steps"], expected["steps"]);
+  EXPECT_EQ(summary["samples"], expected["samples"]);
+  EXPECT_EQ(summary["auc"], expected["auc"]);
+  EXPECT_EQ(summary["logloss"], expected["logloss"]);
+  for (const auto& entry : std::filesystem::directory_iterator(output)) {
+    EXPECT_NE(entry.path().filename().string().rfind(".ckpt-", 0), 0u)
+        << "a dead save's staging directory was left: " << entry.path();
+  }
+}
+
+TEST_F(CheckpointCommand, SigtermStopsWithACheckpointThatResumesExactly) {
+  const nlohmann::json& expected = uninterrupted();
+  const std::filesystem::path output = *dir_ / "terminated";
+  std::filesystem::create_directories(output);
+  const std::string log = (output / "first.log").string();
+  // Stops once training is under way: the progress log shows a step.
+  const std::string terminate_when_training =
+      "(" + train(output, " --set train.log_every=1") + " >" + shell_quoted(output / "first.out") +
+      " 2>" + shell_quoted(log) + " & pid=$!; while ! grep -q 'step' " + shell_quoted(log) +
+      " 2>/dev/null && kill -0 $pid 2>/dev/null; do sleep 0.02; done; kill -TERM $pid; wait $pid)";
+  ASSERT_EQ(run_command(terminate_when_training).exit_code, 0);
+  ASSERT_TRUE(std::filesystem::exists(output / "latest"));
+  const CommandResult resumed = run_command(train(output, " --resume --set train.log_every=1"));
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("resumed from"), std::string::npos) << resumed.err;
+  const nlohmann::json summary = last_json_line(resumed.out);
+  EXPECT_EQ(summary["steps"], expected["steps"]);
+  EXPECT_EQ(summary["auc"], expected["auc"]);
+  EXPECT_EQ(summary["logloss"], expected["logloss"]);
+}
+
+}  // namespace
+}  // namespace recis::testing
