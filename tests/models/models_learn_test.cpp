@@ -20,6 +20,9 @@ struct ModelCase {
   std::string toml;
 };
 
+// Test names and failure messages show the case's name, not its bytes.
+void PrintTo(const ModelCase& model, std::ostream* out) { *out << model.name; }
+
 InputSchema mixed_schema() {
   return make_schema({{"user", 8, 0},
                       {"item", 8, 0},

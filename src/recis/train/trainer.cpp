@@ -2,6 +2,7 @@
 
 #include <ATen/autocast_mode.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -128,7 +129,11 @@ io::OrcDatasetOptions Trainer::dataset_options(const std::vector<std::filesystem
   for (const std::string& column : data.sparse) {
     options.varlen(column, parse_hash_kind(data.sparse_hash, "data.sparse_hash"));
   }
-  if (!data.group.empty()) options.varlen(data.group);
+  // The group column may also be a sparse feature column (read once, used for both).
+  if (!data.group.empty() &&
+      std::find(data.sparse.begin(), data.sparse.end(), data.group) == data.sparse.end()) {
+    options.varlen(data.group);
+  }
   return options;
 }
 

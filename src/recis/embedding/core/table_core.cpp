@@ -212,7 +212,7 @@ void TableCore::for_each_row(FunctionRef<void(int64_t id, int64_t row)> fn) cons
 }
 
 void TableCore::restore(std::span<const int64_t> ids, std::span<const RowMeta> metas,
-                        std::span<int64_t> rows) {
+                        std::span<int64_t> rows, NewRows new_rows) {
   if (metas.size() != ids.size() || rows.size() != ids.size()) {
     throw Error(table_name(options_) + ": restore of " + std::to_string(ids.size()) + " ids with " +
                 std::to_string(metas.size()) + " metadata entries and " +
@@ -220,6 +220,7 @@ void TableCore::restore(std::span<const int64_t> ids, std::span<const RowMeta> m
   }
   const std::size_t inserted = map_.find_or_insert(ids, rows, [&](std::size_t, int64_t row) {
     rows_->ensure(row);
+    if (new_rows == NewRows::kCallerWritesAll) return;
     const RowLayout& layout = rows_->layout();
     std::memset(rows_->row_data(row) + layout.embedding_offset(), 0,
                 layout.row_bytes() - layout.embedding_offset());

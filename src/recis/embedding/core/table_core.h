@@ -51,11 +51,13 @@ class TableCore {
 
   // Calls fn(id, row) for every live row (checkpoint save reads the row through rows()).
   void for_each_row(FunctionRef<void(int64_t id, int64_t row)> fn) const;
-  // Checkpoint load: gives every id a row (no admission; existing rows are kept), sets its
-  // metadata to metas[i] and zeroes embedding and slots of new rows; the caller then writes the
-  // saved values through rows().
+  // Checkpoint load: gives every id a row (no admission; existing rows are kept) and sets its
+  // metadata to metas[i]; the caller then writes the saved values through rows(). New rows'
+  // embedding and slots are zeroed, unless the caller promises to overwrite all of them
+  // (kCallerWritesAll: skips a pass over the new rows' memory).
+  enum class NewRows { kZeroed, kCallerWritesAll };
   void restore(std::span<const int64_t> ids, std::span<const RowMeta> metas,
-               std::span<int64_t> rows);
+               std::span<int64_t> rows, NewRows new_rows = NewRows::kZeroed);
 
   // Frees the rows of the present ids (a delta's evicted ids); returns how many it freed. Must not
   // run concurrently with lookups of the same ids.

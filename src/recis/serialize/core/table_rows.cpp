@@ -313,7 +313,8 @@ std::vector<int64_t> load_rows_file(TableCore& table, const SafeTensorsReader& f
         if (child >= 0) ids[i] = embedding::encode_child_id(child, ids[i]);
         metas[i] = {steps[i], counts[i]};
       }
-      table.restore(ids, metas, rows);
+      // Every table slot is in the file (checked above) and the embedding is written below.
+      table.restore(ids, metas, rows, TableCore::NewRows::kCallerWritesAll);
 
       buffer.resize(count * stored_row_bytes);
       read_tensor(index.embedding, buffer.data(), stored_row_bytes);
