@@ -29,6 +29,10 @@ void parse_bench_flags(const std::string& bench, const std::vector<std::string>&
       throw ConfigError("bench " + bench + ": unknown argument '" + args[i] + "' (flags: " + names +
                         ")");
     }
+    if (!match->takes_value) {
+      match->set("");
+      continue;
+    }
     if (i + 1 >= args.size()) throw ConfigError("bench " + bench + ": " + args[i] + " needs a value");
     const std::string& value = args[++i];
     try {

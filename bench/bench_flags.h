@@ -14,6 +14,7 @@ struct BenchFlag {
   std::string name;  // "--rows"
   // Stores the value; throws any std::exception (its what() says what was expected) when bad.
   std::function<void(const std::string& value)> set;
+  bool takes_value = true;  // false: a switch, set("") when present
 };
 
 void parse_bench_flags(const std::string& bench, const std::vector<std::string>& args,
@@ -21,6 +22,11 @@ void parse_bench_flags(const std::string& bench, const std::vector<std::string>&
 
 // A decimal integer >= 1; throws std::invalid_argument otherwise.
 int64_t parse_positive_integer(const std::string& text);
+
+// A switch without a value (--breakdown).
+inline BenchFlag switch_flag(std::string name, bool* target) {
+  return {std::move(name), [target](const std::string&) { *target = true; }, false};
+}
 
 template <typename Int>
 BenchFlag positive_integer_flag(std::string name, Int* target) {

@@ -1,4 +1,5 @@
-// `recis bench train [--rows N] [--eval-rows N] [--batch-size N] [--buckets N]`: DeepFM training
+// `recis bench train [--rows N] [--eval-rows N] [--batch-size N] [--buckets N] [--breakdown]`:
+// DeepFM training
 // throughput and quality on `recis gen-data` data, ours vs a plain PyTorch DeepFM as a user
 // writes it (bench/baselines/deepfm_torch.py on Debian's python3-torch: nn.EmbeddingBag
 // (sparse=True) over hashed fixed-size tables, SparseAdam + Adam), same model shape, data, batch
@@ -7,7 +8,9 @@
 // memory) and the eval AUC of each. Ours runs twice: in float32 as the baseline does, and with the
 // dense model under bfloat16 autocast (train.bf16, what `recis train --bf16` does; embedding rows
 // and optimizer state stay float32). ratio = ours (bf16) / baseline samples/s; the float32 run's
-// numbers are in "fp32".
+// numbers are in "fp32". Each of our runs reports where its time went, in ms per step
+// (train::StepPhases; printed as a table with --breakdown, always in the JSON line).
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -40,7 +43,31 @@ struct Options {
   std::size_t eval_rows = 50'000;
   int64_t batch_size = 4096;
   int64_t buckets = 1 << 18;
+  bool breakdown = false;
 };
+
+// Milliseconds per optimizer step of every phase.
+nlohmann::json phase_ms_per_step(const train::TrainSummary& summary) {
+  nlohmann::json out = nlohmann::json::object();
+  for (std::size_t i = 0; i < summary.phases.seconds.size(); ++i) {
+    out[std::string(train::StepPhases::name(train::Phase(i)))] =
+        1000.0 * summary.phases.seconds[i] / static_cast<double>(std::max<int64_t>(1, summary.steps));
+  }
+  return out;
+}
+
+void print_breakdown(const train::TrainSummary& fp32, const train::TrainSummary& bf16) {
+  const nlohmann::json a = phase_ms_per_step(fp32), b = phase_ms_per_step(bf16);
+  std::printf("%-20s %12s %12s\n", "ms per step", "fp32", "bf16");
+  double total_a = 0, total_b = 0;
+  for (const auto& [phase, ms] : a.items()) {
+    if (phase == "evaluation") continue;  // once per run, not per step
+    std::printf("%-20s %12.1f %12.1f\n", phase.c_str(), ms.get<double>(), b[phase].get<double>());
+    total_a += ms.get<double>();
+    total_b += b[phase].get<double>();
+  }
+  std::printf("%-20s %12.1f %12.1f\n", "total", total_a, total_b);
+}
 
 std::string list(const std::string& prefix, int count, const std::string& suffix = "") {
   std::string out;
@@ -161,7 +188,8 @@ int run_train_bench(const std::vector<std::string>& args) {
                     {positive_integer_flag("--rows", &options.rows),
                      positive_integer_flag("--eval-rows", &options.eval_rows),
                      positive_integer_flag("--batch-size", &options.batch_size),
-                     positive_integer_flag("--buckets", &options.buckets)});
+                     positive_integer_flag("--buckets", &options.buckets),
+                     switch_flag("--breakdown", &options.breakdown)});
   const ScratchDir dir("train");
   const datagen::GenerationSummary generated = datagen::generate_criteo(
       datagen::CriteoOptions().with_out_dir(dir.path() / "train").with_rows(options.rows));
@@ -183,6 +211,7 @@ int run_train_bench(const std::vector<std::string>& args) {
   };
   const train::TrainSummary fp32 = run_ours(false);
   const train::TrainSummary ours = run_ours(true);
+  if (options.breakdown) print_breakdown(fp32, ours);
 
   const nlohmann::json baseline = run_baseline(dir.path(), options);
   std::printf("%-34s %10.0f samples/s  eval auc %.4f  logloss %.4f\n",
@@ -196,8 +225,10 @@ int run_train_bench(const std::vector<std::string>& args) {
        {"threads", configured_threads()},
        {"ours_auc", ours.eval->auc},
        {"ours_precision", "bf16 autocast (dense model), fp32 rows"},
+       {"ms_per_step", phase_ms_per_step(ours)},
        {"fp32", {{"samples_per_s", fp32.samples_per_s},
                  {"auc", fp32.eval->auc},
+                 {"ms_per_step", phase_ms_per_step(fp32)},
                  {"ratio", fp32.samples_per_s / baseline["samples_per_s"].get<double>()}}},
        {"baseline_auc", baseline["auc"]},
        {"bayes_auc", generated.bayes_auc},

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <cmath>
 
 #include "recis/common/error.h"
@@ -137,9 +138,15 @@ io::OrcDatasetOptions Trainer::dataset_options(const std::vector<std::filesystem
   return options;
 }
 
-Trainer::Forward Trainer::forward(const ragged::Batch& batch, embedding::LookupMode mode) {
+Trainer::Forward Trainer::forward(const ragged::Batch& batch, embedding::LookupMode mode,
+                                  StepPhases* phases) {
+  StepPhases unused;
+  StepPhases& timed = phases ? *phases : unused;
+  std::optional<PhaseTimer> timer(std::in_place, timed, Phase::Features);
   const ragged::Batch features = features_ ? features_->run(batch) : batch;
+  timer.emplace(timed, Phase::EmbeddingForward);
   embedding::EmbeddingOutputs embedded = embeddings_->forward(features, step_ + 1, mode);
+  timer.emplace(timed, Phase::DenseForward);
   models::ModelInputs inputs;
   inputs.embeddings = std::move(embedded.embeddings);
   inputs.sequence_masks = std::move(embedded.sequence_masks);
@@ -171,9 +178,15 @@ void Trainer::optimizer_step() {
     optim::clip_grad_global_norm(sparse, model_->parameters(), config_.train.clip_norm,
                                   sparse_optimizer_->grad_reduction());
   }
-  sparse_optimizer_->step(sparse);
-  dense_optimizer_->step();
-  dense_optimizer_->zero_grad();
+  {
+    PhaseTimer timer(phases_, Phase::SparseOptimizer);
+    sparse_optimizer_->step(sparse);
+  }
+  {
+    PhaseTimer timer(phases_, Phase::DenseOptimizer);
+    dense_optimizer_->step();
+    dense_optimizer_->zero_grad();
+  }
   ++step_;
 }
 
@@ -203,14 +216,20 @@ TrainSummary Trainer::train_and_evaluate() {
   std::optional<EvalRecord> last_eval;
   std::vector<float> window_scores, window_labels;
   double window_auc = std::nan("");
+  phases_ = StepPhases{};
   while (!stop_requested_ && (train.max_steps == 0 || step_ < train.max_steps)) {
+    std::optional<PhaseTimer> timer(std::in_place, phases_, Phase::Data);
     std::optional<ragged::Batch> batch = train_data_->next();
+    timer.reset();
     if (!batch) break;
-    const Forward out = forward(*batch, embedding::LookupMode::Train);
+    const Forward out = forward(*batch, embedding::LookupMode::Train, &phases_);
+    timer.emplace(phases_, Phase::Backward);
     const torch::Tensor loss =
         torch::binary_cross_entropy_with_logits(out.logits, out.labels);
     (loss / static_cast<double>(train.grad_accum)).backward();
+    timer.emplace(phases_, Phase::SparseGradients);
     embeddings_->accumulate_gradients();
+    timer.reset();
     step_loss_ += loss.item<double>() / static_cast<double>(train.grad_accum);
     const torch::Tensor scores = torch::sigmoid(out.logits.detach()).contiguous();
     window_scores.insert(window_scores.end(), scores.data_ptr<float>(),
@@ -221,7 +240,9 @@ TrainSummary Trainer::train_and_evaluate() {
     run_samples += out.labels.size(0);
     ++micro_;
     ++run_batches;
+    timer.emplace(phases_, Phase::Hooks);
     for (auto& hook : hooks_) hook->on_batch_end(*this, run_batches);
+    timer.reset();
     if (micro_ < train.grad_accum) continue;
 
     optimizer_step();
@@ -243,13 +264,16 @@ TrainSummary Trainer::train_and_evaluate() {
     record.progress = planned_steps > 0 ? std::min(1.0, static_cast<double>(step_) / planned_steps)
                                         : 0.0;
     step_loss_ = 0;
+    timer.emplace(phases_, Phase::Hooks);
     for (auto& hook : hooks_) hook->on_step_end(*this, record);
+    timer.reset();
     if (step_ % train.log_every == 0) {
       summary.train_loss = window_loss / static_cast<double>(window_steps);
       window_loss = 0;
       window_steps = 0;
     }
     if (train.eval_every > 0 && step_ % train.eval_every == 0 && !config_.data.eval_paths.empty()) {
+      PhaseTimer eval_timer(phases_, Phase::Evaluation);
       last_eval = evaluate();
       model_->train();
     }
@@ -261,10 +285,15 @@ TrainSummary Trainer::train_and_evaluate() {
   summary.samples_per_s =
       summary.seconds > 0 ? static_cast<double>(run_samples) / summary.seconds : 0;
   if (!config_.data.eval_paths.empty() && (!last_eval || last_eval->step != step_)) {
+    PhaseTimer eval_timer(phases_, Phase::Evaluation);
     last_eval = evaluate();
   }
   summary.eval = last_eval;
-  for (auto& hook : hooks_) hook->on_train_end(*this);
+  {
+    PhaseTimer hooks_timer(phases_, Phase::Hooks);
+    for (auto& hook : hooks_) hook->on_train_end(*this);
+  }
+  summary.phases = phases_;
   return summary;
 }
 

@@ -31,6 +31,7 @@
 #include "recis/optim/sparse_optimizer.h"
 #include "recis/train/experiment_config.h"
 #include "recis/train/hook.h"
+#include "recis/train/step_phases.h"
 
 namespace recis::train {
 
@@ -46,6 +47,7 @@ struct TrainSummary {
   double samples_per_s = 0;
   double train_loss = 0;  // mean loss of the last log window
   std::optional<EvalRecord> eval;  // the final evaluation, when there is eval data
+  StepPhases phases;               // where this run's time went
 };
 
 class Trainer {
@@ -91,7 +93,9 @@ class Trainer {
     torch::Tensor logits;  // [B]
     torch::Tensor labels;  // float [B]
   };
-  Forward forward(const ragged::Batch& batch, embedding::LookupMode mode);
+  // Times its parts into `phases` when given (training steps).
+  Forward forward(const ragged::Batch& batch, embedding::LookupMode mode,
+                  StepPhases* phases = nullptr);
   void optimizer_step();
   // Applies the lr schedules for the step about to run.
   void apply_learning_rates();
@@ -114,6 +118,7 @@ class Trainer {
   int64_t samples_ = 0;     // training samples seen, across resumes
   double step_loss_ = 0;    // the step in progress' loss so far
   std::atomic<bool> stop_requested_ = false;
+  StepPhases phases_;
 };
 
 }  // namespace recis::train
