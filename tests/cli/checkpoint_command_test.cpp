@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "support/run_command.h"
@@ -111,14 +110,7 @@ TEST_F(CheckpointCommand, InspectEvalAndExportReadWhatTrainWrote) {
 
   // A flipped byte is found and named.
   const std::filesystem::path rows = output / "ckpt-16" / "sparse" / "c3.safetensors";
-  {
-    std::fstream file(rows, std::ios::in | std::ios::out | std::ios::binary);
-    const auto position = static_cast<std::streamoff>(std::filesystem::file_size(rows) - 3);
-    file.seekg(position);
-    const char byte = static_cast<char>(file.get() ^ 0x7f);
-    file.seekp(position);
-    file.put(byte);
-  }
+  flip_bits(rows, std::filesystem::file_size(rows) - 3, 0x7f);
   const CommandResult corrupt = run_command(shell_quoted(recis_binary()) + " ckpt inspect " + shell_quoted(output));
   EXPECT_EQ(corrupt.exit_code, 1);
   EXPECT_NE(corrupt.err.find("c3.safetensors"), std::string::npos) << corrupt.err;

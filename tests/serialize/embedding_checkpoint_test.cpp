@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <random>
 
 #include "recis/common/error.h"
@@ -166,14 +165,7 @@ TEST(EmbeddingCheckpointErrors, MissingAndCorruptRowsFilesAreNamed) {
   }
   // A flipped byte in the last tensor of c1's file.
   const std::filesystem::path file = checkpoint / rows_file_path("c1");
-  {
-    std::fstream stream(file, std::ios::in | std::ios::out | std::ios::binary);
-    const auto position = static_cast<std::streamoff>(std::filesystem::file_size(file) - 2);
-    stream.seekg(position);
-    const char byte = static_cast<char>(stream.get() ^ 0x55);
-    stream.seekp(position);
-    stream.put(byte);
-  }
+  recis::testing::flip_bits(file, std::filesystem::file_size(file) - 2, 0x55);
   Engine corrupt(features(), engine_options(true));
   try {
     load_embeddings(corrupt, checkpoint, read_manifest(checkpoint));

@@ -54,4 +54,17 @@ std::string read_file(const std::filesystem::path& path) {
   return content.str();
 }
 
+void flip_bits(const std::filesystem::path& path, std::uint64_t offset, unsigned char mask) {
+  std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+  if (!file) throw IoError("cannot open " + path.string());
+  file.seekg(static_cast<std::streamoff>(offset));
+  const int byte = file.get();
+  if (byte == std::char_traits<char>::eof()) {
+    throw IoError(path.string() + ": no byte at offset " + std::to_string(offset));
+  }
+  file.seekp(static_cast<std::streamoff>(offset));
+  file.put(static_cast<char>(byte ^ mask));
+  if (!file) throw IoError("cannot write " + path.string());
+}
+
 }  // namespace recis::testing

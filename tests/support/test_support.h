@@ -1,7 +1,8 @@
-// Helpers for the GoogleTest suites: where the shared ORC corpus is, and scratch directories that
-// remove themselves. Thread-safety: TempDir is owned by one test.
+// Helpers for the GoogleTest suites: where the shared ORC corpus is, scratch directories that
+// remove themselves, and corrupting a file on purpose. Thread-safety: TempDir is owned by one test.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -26,5 +27,9 @@ class TempDir {
 
 // Reads a whole file (throws recis::IoError when it cannot); .gz files are inflated.
 std::string read_file(const std::filesystem::path& path);
+
+// Corrupts one byte of a file in place: the byte at `offset` is XORed with `mask` (non-zero, so
+// the byte always changes). Throws recis::IoError when the file cannot be opened.
+void flip_bits(const std::filesystem::path& path, std::uint64_t offset, unsigned char mask = 0x10);
 
 }  // namespace recis::testing

@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <vector>
 
@@ -207,16 +206,7 @@ TEST_F(CheckpointTest, KeepsTheNewestCheckpointsAndRefusesCorruptOnes) {
   // One flipped bit in the middle of a rows file.
   const std::filesystem::path rows = kept[1] / "sparse" / "c6.safetensors";
   ASSERT_TRUE(std::filesystem::exists(rows));
-  {
-    std::fstream file(rows, std::ios::in | std::ios::out | std::ios::binary);
-    const auto middle = static_cast<std::streamoff>(std::filesystem::file_size(rows) / 2);
-    file.seekg(middle);
-    char byte = 0;
-    file.read(&byte, 1);
-    byte = static_cast<char>(byte ^ 0x10);
-    file.seekp(middle);
-    file.write(&byte, 1);
-  }
+  testing::flip_bits(rows, std::filesystem::file_size(rows) / 2);
   Trainer corrupt(config(out("keep").string()));
   try {
     corrupt.restore_checkpoint(kept[1]);

@@ -33,13 +33,6 @@ using serialize::ManifestEntry;
 
 constexpr const char* kModelFile = "dense/model.safetensors";
 
-std::filesystem::path resolve_checkpoint(const std::filesystem::path& path) {
-  if (std::filesystem::exists(path / "manifest.json")) return path;
-  if (const auto latest = serialize::latest_checkpoint(path)) return *latest;
-  throw ConfigError(path.string() +
-                    ": neither a checkpoint (no manifest.json) nor an output directory holding one");
-}
-
 bool is_rows_file(const std::string& relative) {
   const std::string suffix = ".safetensors";
   return relative.rfind("sparse/", 0) == 0 && relative.size() > suffix.size() &&
@@ -57,7 +50,7 @@ nlohmann::json tensor_list(const serialize::SafeTensorsReader& file) {
 }
 
 void run_inspect(const std::string& path, bool verify) {
-  const std::filesystem::path dir = resolve_checkpoint(path);
+  const std::filesystem::path dir = serialize::resolve_checkpoint(path);
   if (verify) serialize::verify_checkpoint(dir);
   const Manifest manifest = serialize::read_manifest(dir);
   nlohmann::json out{{"checkpoint", dir.string()},
@@ -122,8 +115,8 @@ struct ExportOptions {
 };
 
 void run_export(const ExportOptions& options) {
-  const std::filesystem::path since = resolve_checkpoint(options.since);
-  const std::filesystem::path to = resolve_checkpoint(options.to);
+  const std::filesystem::path since = serialize::resolve_checkpoint(options.since);
+  const std::filesystem::path to = serialize::resolve_checkpoint(options.to);
   const std::filesystem::path out = std::filesystem::absolute(options.out).lexically_normal();
   if (std::filesystem::exists(out)) {
     throw ConfigError("--out " + out.string() + ": exists already; give a new directory");

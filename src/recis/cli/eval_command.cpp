@@ -24,15 +24,8 @@ struct EvalOptions {
   std::vector<std::string> overrides;
 };
 
-std::filesystem::path resolve_checkpoint(const std::filesystem::path& path) {
-  if (std::filesystem::exists(path / "manifest.json")) return path;
-  if (const auto latest = serialize::latest_checkpoint(path)) return *latest;
-  throw ConfigError("--checkpoint " + path.string() +
-                    ": neither a checkpoint (no manifest.json) nor an output directory holding one");
-}
-
 void run_eval(const EvalOptions& options) {
-  const std::filesystem::path checkpoint = resolve_checkpoint(options.checkpoint);
+  const std::filesystem::path checkpoint = serialize::resolve_checkpoint(options.checkpoint);
   train::ExperimentConfig config = train::load_experiment_config(options.config, options.overrides);
   config.data.train_paths.clear();  // evaluation reads only the eval data
   train::Trainer trainer(std::move(config));

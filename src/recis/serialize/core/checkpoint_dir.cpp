@@ -303,6 +303,13 @@ std::optional<fs::path> latest_checkpoint(const fs::path& output_dir) {
   return all.back();
 }
 
+std::filesystem::path resolve_checkpoint(const std::filesystem::path& path) {
+  if (std::filesystem::exists(path / "manifest.json")) return path;
+  if (const auto latest = latest_checkpoint(path)) return *latest;
+  throw ConfigError(path.string() +
+                    ": neither a checkpoint (no manifest.json) nor an output directory holding one");
+}
+
 Manifest read_manifest(const fs::path& checkpoint_dir) {
   const fs::path path = checkpoint_dir / kManifestName;
   const auto fail = [&](const std::string& what) -> Error {

@@ -82,6 +82,10 @@ std::vector<std::filesystem::path> list_checkpoints(const std::filesystem::path&
 // The checkpoint `latest` names; when `latest` is missing or names a missing dir, the newest
 // complete one from list_checkpoints; nullopt when there is none.
 std::optional<std::filesystem::path> latest_checkpoint(const std::filesystem::path& output_dir);
+// `path` when it is a checkpoint (holds manifest.json), else the latest checkpoint of `path` as an
+// output directory; throws ConfigError naming the path when it is neither (recis eval, ckpt,
+// export take either).
+std::filesystem::path resolve_checkpoint(const std::filesystem::path& path);
 // Parses dir/manifest.json; throws recis::Error naming the file on any problem.
 Manifest read_manifest(const std::filesystem::path& checkpoint_dir);
 // Checks that every listed file exists with its size and CRC (digest_file); throws recis::Error
