@@ -1,21 +1,10 @@
 #include "recis/embedding/combine.h"
 
-#include <tuple>
+#include "recis/embedding/bag_sum.h"
+
 
 namespace recis::embedding {
 namespace {
-
-// Weighted sum of unique_rows[positions] per bag (offsets has bags + 1 entries).
-torch::Tensor bag_sum(const torch::Tensor& unique_rows, const torch::Tensor& positions,
-                      const torch::Tensor& offsets, const std::optional<torch::Tensor>& weights) {
-  if (positions.numel() == 0) {
-    return torch::zeros({offsets.numel() - 1, unique_rows.size(1)}, unique_rows.options());
-  }
-  return std::get<0>(torch::embedding_bag(unique_rows, positions, offsets,
-                                          /*scale_grad_by_freq=*/false, /*mode=sum*/ 0,
-                                          /*sparse=*/false, weights ? *weights : torch::Tensor(),
-                                          /*include_last_offset=*/true));
-}
 
 // Offsets of each row into the values (composing the two levels of a 3-level ragged).
 torch::Tensor value_offsets(const FeatureIds& ids) {
