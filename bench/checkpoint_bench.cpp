@@ -123,7 +123,7 @@ int run(const std::vector<std::string>& args) {
   std::filesystem::path saved;
   {
     serialize::CheckpointStaging staging(output, 1);
-    const serialize::ChildRows all = serialize::live_rows_by_child(table, 1)[0];
+    const serialize::ChildRows all = serialize::live_rows_by_child(table, 1, pool)[0];
     const std::string relative = "sparse/table.safetensors";
     staging.add(relative, serialize::write_rows_file(table, all, false, {"table", "table"}, {},
                                                      staging.path_for(relative), pool));

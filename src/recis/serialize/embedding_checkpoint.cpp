@@ -40,7 +40,7 @@ void save_embeddings(embedding::Engine& engine, CheckpointStaging& staging) {
   for (std::size_t t = 0; t < engine.table_count(); ++t) {
     const embedding::Table& table = engine.table(t);
     const std::vector<std::string>& children = table.children();
-    std::vector<ChildRows> lists = live_rows_by_child(table.core(), children.size());
+    std::vector<ChildRows> lists = live_rows_by_child(table.core(), children.size(), engine.pool());
     for (std::size_t child = 0; child < children.size(); ++child) {
       const std::string relative = rows_file_path(children[child]);
       const FileDigest digest =

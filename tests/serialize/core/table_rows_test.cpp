@@ -88,7 +88,7 @@ TEST_F(TableRowsTest, EveryRowRoundTripsByteForByteInEveryStorageType) {
     fill(table, id_range(1000, 40000), 3);
     fill(table, id_range(30000, 20000), 9);  // half of these exist: last_step 9, count 2
     const std::filesystem::path path = dir_ / "rows.safetensors";
-    const std::vector<ChildRows> lists = live_rows_by_child(table, 1);
+    const std::vector<ChildRows> lists = live_rows_by_child(table, 1, pool_);
     ASSERT_EQ(lists.size(), 1u);
     ASSERT_EQ(lists[0].ids.size(), 49000u);
     const FileDigest written =
@@ -119,7 +119,7 @@ TEST_F(TableRowsTest, MergedChildrenAreStoredWithTheirOwnIdsAndReloadIntoAnyLayo
   fill(table, {embedding::encode_child_id(0, 5), embedding::encode_child_id(0, big),
                embedding::encode_child_id(1, 5), embedding::encode_child_id(1, 6)},
        2);
-  const std::vector<ChildRows> lists = live_rows_by_child(table, 2);
+  const std::vector<ChildRows> lists = live_rows_by_child(table, 2, pool_);
   ASSERT_EQ(lists[0].ids.size(), 2u);
   ASSERT_EQ(lists[1].ids.size(), 2u);
   const std::filesystem::path child1 = dir_ / "child1.safetensors";
@@ -153,7 +153,7 @@ TEST_F(TableRowsTest, EmbeddingsConvertWhenTheTableStoresAnotherType) {
   const std::vector<float> values = {1.0f / 3, -2.5f, 1e-3f, 7.0f};
   table.rows().write_embedding(rows[0], values);
   const std::filesystem::path path = dir_ / "f32.safetensors";
-  write_rows_file(table, live_rows_by_child(table, 1)[0], false, {"t", "c"}, {}, path, pool_);
+  write_rows_file(table, live_rows_by_child(table, 1, pool_)[0], false, {"t", "c"}, {}, path, pool_);
 
   TableCore bf16(options_of(ElementType::BF16));
   load_rows_file(bf16, SafeTensorsReader(path), -1, pool_);
@@ -170,7 +170,7 @@ TEST_F(TableRowsTest, MismatchedTablesAreRefusedNamingTheFile) {
   TableCore table(options_of(ElementType::F32));
   fill(table, {1, 2}, 1);
   const std::filesystem::path path = dir_ / "rows.safetensors";
-  write_rows_file(table, live_rows_by_child(table, 1)[0], false, {"t", "c"}, {}, path, pool_);
+  write_rows_file(table, live_rows_by_child(table, 1, pool_)[0], false, {"t", "c"}, {}, path, pool_);
 
   TableCore wider(options_of(ElementType::F32, 8));
   try {
@@ -195,7 +195,7 @@ TEST_F(TableRowsTest, AppliedDeltaTurnsTheBaseIntoTheTarget) {
   TableCore since(options_of(ElementType::F32));
   fill(since, id_range(0, 30000), 1);
   const std::filesystem::path base = dir_ / "base.safetensors";
-  write_rows_file(since, live_rows_by_child(since, 1)[0], false, {"t", "c"}, {}, base, pool_);
+  write_rows_file(since, live_rows_by_child(since, 1, pool_)[0], false, {"t", "c"}, {}, base, pool_);
 
   // The target: the base, then some rows updated, some added, some evicted.
   TableCore to(options_of(ElementType::F32));
@@ -224,7 +224,7 @@ TEST_F(TableRowsTest, EmptyTablesWriteAndReadZeroRows) {
   TableCore table(options_of(ElementType::F32));
   const std::filesystem::path path = dir_ / "empty.safetensors";
   const FileDigest digest =
-      write_rows_file(table, live_rows_by_child(table, 1)[0], false, {"t", "c"}, {}, path, pool_);
+      write_rows_file(table, live_rows_by_child(table, 1, pool_)[0], false, {"t", "c"}, {}, path, pool_);
   const SafeTensorsReader file(path);
   EXPECT_EQ(read_rows_layout(file).rows, 0u);
   TableCore restored(options_of(ElementType::F32));

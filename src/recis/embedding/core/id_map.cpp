@@ -175,10 +175,13 @@ void IdMap::release_retired() {
 }
 
 void IdMap::for_each(FunctionRef<void(int64_t id, int64_t row)> fn) const {
-  for (std::size_t s = 0; s < num_shards(); ++s) {
-    std::lock_guard lock(shards_[s].mutex);
-    shards_[s].map.for_each([&](int64_t id, uint32_t local) { fn(id, row_of(s, local)); });
-  }
+  for (std::size_t s = 0; s < num_shards(); ++s) for_each_in_shard(s, fn);
+}
+
+void IdMap::for_each_in_shard(std::size_t shard,
+                              FunctionRef<void(int64_t id, int64_t row)> fn) const {
+  std::lock_guard lock(shards_[shard].mutex);
+  shards_[shard].map.for_each([&](int64_t id, uint32_t local) { fn(id, row_of(shard, local)); });
 }
 
 std::size_t IdMap::size() const {

@@ -51,6 +51,8 @@ class IdMap {
   void release_retired();
   // Calls fn(id, row) for every entry, shard by shard under each shard's lock.
   void for_each(FunctionRef<void(int64_t id, int64_t row)> fn) const;
+  // The same for one shard (shard < num_shards()): threads may walk different shards at once.
+  void for_each_in_shard(std::size_t shard, FunctionRef<void(int64_t id, int64_t row)> fn) const;
 
   std::size_t size() const;
   // Every row handed out so far is below this bound.

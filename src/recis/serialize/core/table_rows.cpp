@@ -119,20 +119,52 @@ void to_floats(DType from, const std::byte* in, std::size_t count, float* out) {
 
 }  // namespace
 
-std::vector<ChildRows> live_rows_by_child(const TableCore& table, std::size_t children) {
-  std::vector<ChildRows> lists(std::max<std::size_t>(1, children));
-  table.for_each_row([&](int64_t id, int64_t row) {
+std::vector<ChildRows> live_rows_by_child(const TableCore& table, std::size_t children,
+                                          ThreadPool& pool) {
+  const std::size_t lists = std::max<std::size_t>(1, children);
+  const embedding::IdMap& map = table.id_map();
+  const std::size_t shards = map.num_shards();
+  auto child_of = [&](int64_t id) {
     const std::size_t child =
-        lists.size() == 1 ? 0 : static_cast<std::size_t>(embedding::child_of(id));
-    if (child >= lists.size()) {
+        lists == 1 ? 0 : static_cast<std::size_t>(embedding::child_of(id));
+    if (child >= lists) {
       throw Error("table " + std::to_string(table.options().table_id) + ": id " +
                   std::to_string(id) + " has child index " + std::to_string(child) +
-                  " beyond the table's " + std::to_string(lists.size()) + " children");
+                  " beyond the table's " + std::to_string(lists) + " children");
     }
-    lists[child].ids.push_back(id);
-    lists[child].rows.push_back(row);
+    return child;
+  };
+  // Two passes over the shards in parallel: count each shard's rows per child, then write every
+  // (id, row) at its place (shard order within each child), so nothing grows or moves.
+  std::vector<std::vector<std::size_t>> counts(shards, std::vector<std::size_t>(lists, 0));
+  pool.parallel_for(shards, 1, [&](std::size_t first, std::size_t last) {
+    for (std::size_t s = first; s < last; ++s) {
+      map.for_each_in_shard(s, [&](int64_t id, int64_t) { ++counts[s][child_of(id)]; });
+    }
   });
-  return lists;
+  std::vector<ChildRows> out(lists);
+  std::vector<std::vector<std::size_t>> start(shards, std::vector<std::size_t>(lists, 0));
+  for (std::size_t c = 0; c < lists; ++c) {
+    std::size_t total = 0;
+    for (std::size_t s = 0; s < shards; ++s) {
+      start[s][c] = total;
+      total += counts[s][c];
+    }
+    out[c].ids.resize(total);
+    out[c].rows.resize(total);
+  }
+  pool.parallel_for(shards, 1, [&](std::size_t first, std::size_t last) {
+    for (std::size_t s = first; s < last; ++s) {
+      std::vector<std::size_t> next = start[s];
+      map.for_each_in_shard(s, [&](int64_t id, int64_t row) {
+        const std::size_t c = child_of(id);
+        out[c].ids[next[c]] = id;
+        out[c].rows[next[c]] = row;
+        ++next[c];
+      });
+    }
+  });
+  return out;
 }
 
 FileDigest write_rows_file(const TableCore& table, const ChildRows& rows, bool strip_child,

@@ -28,13 +28,14 @@ namespace recis::serialize {
 inline constexpr const char* kRowsFormat = "recis-table-rows";
 
 // The live rows of a table split by child index (child_of(id); a table with one child: all rows
-// in list 0, whatever their high bits). ids as the table stores them.
+// in list 0, whatever their high bits). ids as the table stores them. The id map's shards are
+// walked in parallel on `pool`.
 struct ChildRows {
   std::vector<int64_t> ids;
   std::vector<int64_t> rows;
 };
-std::vector<ChildRows> live_rows_by_child(const embedding::TableCore& table,
-                                          std::size_t children);
+std::vector<ChildRows> live_rows_by_child(const embedding::TableCore& table, std::size_t children,
+                                          ThreadPool& pool);
 
 struct RowsFileNames {
   std::string table;  // the physical table
