@@ -34,10 +34,8 @@ using serialize::ManifestEntry;
 constexpr const char* kModelFile = "dense/model.safetensors";
 
 bool is_rows_file(const std::string& relative) {
-  const std::string suffix = ".safetensors";
-  return relative.rfind("sparse/", 0) == 0 && relative.size() > suffix.size() &&
-         relative.compare(relative.size() - suffix.size(), suffix.size(), suffix) == 0 &&
-         relative.find(".admission.") == std::string::npos;
+  return relative.starts_with("sparse/") && relative.ends_with(".safetensors") &&
+         !relative.ends_with(".admission.safetensors");
 }
 
 nlohmann::json tensor_list(const serialize::SafeTensorsReader& file) {
@@ -77,12 +75,10 @@ void run_inspect(const std::string& path, bool verify) {
                            {"bytes", entry.bytes}};
       if (layout.evicted > 0) table["evicted_ids"] = layout.evicted;
       tables.push_back(table);
-    } else if (entry.path.size() > 12 &&
-               entry.path.compare(entry.path.size() - 12, 12, ".safetensors") == 0) {
+    } else if (entry.path.ends_with(".safetensors")) {
       const serialize::SafeTensorsReader file(dir / entry.path);
       others.push_back({{"file", entry.path}, {"bytes", entry.bytes}, {"tensors", tensor_list(file)}});
-    } else if (entry.path.size() > 5 &&
-               entry.path.compare(entry.path.size() - 5, 5, ".json") == 0) {
+    } else if (entry.path.ends_with(".json")) {
       out[entry.path.substr(0, entry.path.size() - 5)] =
           nlohmann::json::parse(serialize::read_listed_text(dir, manifest, entry.path));
     }
@@ -99,8 +95,8 @@ std::unique_ptr<embedding::TableCore> load_table(const std::filesystem::path& di
                                                  const Manifest& manifest,
                                                  const std::string& relative, ThreadPool& pool,
                                                  serialize::RowsFileLayout& layout) {
+  serialize::manifest_entry(manifest, relative, dir);
   const serialize::SafeTensorsReader file(dir / relative);
-  serialize::check_listed_size(file, manifest, dir, relative);
   layout = serialize::read_rows_layout(file);
   auto table = std::make_unique<embedding::TableCore>(serialize::table_options_for(layout));
   serialize::load_rows_file(*table, file, -1, pool);

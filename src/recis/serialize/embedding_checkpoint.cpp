@@ -70,8 +70,8 @@ void load_embeddings(embedding::Engine& engine, const std::filesystem::path& che
     const std::vector<std::string>& children = table.children();
     for (std::size_t child = 0; child < children.size(); ++child) {
       const std::string relative = rows_file_path(children[child]);
+      manifest_entry(manifest, relative, checkpoint_dir);
       const SafeTensorsReader file(checkpoint_dir / relative);
-      check_listed_size(file, manifest, checkpoint_dir, relative);
       load_rows_file(table.core(), file,
                      children.size() > 1 ? static_cast<int64_t>(child) : int64_t{-1},
                      engine.pool());
@@ -86,8 +86,8 @@ void load_embeddings(embedding::Engine& engine, const std::filesystem::path& che
                          << "' (another merge layout?): ids not yet admitted start uncounted";
       continue;
     }
+    manifest_entry(manifest, relative, checkpoint_dir);
     const SafeTensorsReader file(checkpoint_dir / relative);
-    check_listed_size(file, manifest, checkpoint_dir, relative);
     const TensorInfo& counters = file.at("counters");
     if (counters.dtype != DType::U8 || counters.bytes() != filter->counters()) {
       throw Error(file.path().string() + ": " + std::to_string(counters.bytes()) +

@@ -77,8 +77,8 @@ void set_cpu_generator_state(const torch::Tensor& state) {
 std::map<std::string, torch::Tensor> read_listed_tensors(const std::filesystem::path& dir,
                                                          const serialize::Manifest& manifest,
                                                          const std::string& relative) {
+  serialize::manifest_entry(manifest, relative, dir);
   const serialize::SafeTensorsReader file(dir / relative);
-  serialize::check_listed_size(file, manifest, dir, relative);
   std::map<std::string, torch::Tensor> tensors = serialize::read_tensors_file(file);
   serialize::check_read_digest(file, manifest, dir, relative);
   return tensors;

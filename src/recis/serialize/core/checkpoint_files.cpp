@@ -25,15 +25,6 @@ bool is_listed(const Manifest& manifest, const std::string& relative) {
                      [&](const ManifestEntry& entry) { return entry.path == relative; });
 }
 
-void check_listed_size(const SafeTensorsReader& file, const Manifest& manifest,
-                       const std::filesystem::path& dir, const std::string& relative) {
-  const ManifestEntry& entry = manifest_entry(manifest, relative, dir);
-  if (file.file_bytes() != entry.bytes) {
-    throw Error(file.path().string() + ": " + std::to_string(file.file_bytes()) +
-                " bytes, the manifest says " + std::to_string(entry.bytes));
-  }
-}
-
 void check_read_digest(const SafeTensorsReader& file, const Manifest& manifest,
                        const std::filesystem::path& dir, const std::string& relative) {
   const uint32_t expected = manifest_entry(manifest, relative, dir).crc32c;

@@ -1,4 +1,5 @@
-// Reading the files of a checkpoint against its manifest: each file must be listed with its size,
+// Reading the files of a checkpoint against its manifest: each file must be listed with its size
+// (manifest_entry checks both before a file is opened),
 // and its CRC-32C must match — checked as the loader reads (SafeTensors files, through
 // SafeTensorsReader::digest_of_reads, so a multi-GB file is read once) or on the whole text (small
 // JSON files). Every error names the file.
@@ -15,9 +16,6 @@
 namespace recis::serialize {
 
 bool is_listed(const Manifest& manifest, const std::string& relative);
-// Throws Error when `file` (dir/relative) is not listed or not of the listed size.
-void check_listed_size(const SafeTensorsReader& file, const Manifest& manifest,
-                       const std::filesystem::path& dir, const std::string& relative);
 // After every byte of `file` was read: throws Error when its CRC-32C is not the listed one.
 void check_read_digest(const SafeTensorsReader& file, const Manifest& manifest,
                        const std::filesystem::path& dir, const std::string& relative);
