@@ -63,7 +63,9 @@ int run_embedding_bench(const std::vector<std::string>& args) {
     input.set(name, ragged::RaggedTensor(r * 1000003 + static_cast<int64_t>(f) * 7919, {offsets}));
   }
 
-  embedding::Engine engine(features, {.seed = 1});
+  embedding::EngineOptions engine_options;
+  engine_options.seed = 1;
+  embedding::Engine engine(features, engine_options);
   auto ours_step = [&] {
     const embedding::EmbeddingOutputs out = engine.forward(input, 1, embedding::LookupMode::Train);
     torch::Tensor loss = torch::zeros({});

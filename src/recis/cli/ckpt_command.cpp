@@ -35,7 +35,7 @@ constexpr const char* kModelFile = "dense/model.safetensors";
 
 bool is_rows_file(const std::string& relative) {
   return relative.starts_with("sparse/") && relative.ends_with(".safetensors") &&
-         !relative.ends_with(".admission.safetensors");
+         relative.find(".admission.") == std::string::npos;
 }
 
 nlohmann::json tensor_list(const serialize::SafeTensorsReader& file) {

@@ -2,6 +2,7 @@
 // embeddings, loads the weights of a checkpoint read-only (DIR is a ckpt-STEP directory, or an
 // output directory whose latest checkpoint is used), scores the config's eval data and prints one
 // JSON line: checkpoint, step, auc, logloss, gauc, calibration, eval_samples, seconds.
+// Under torchrun or `recis launch` every rank scores its eval shard and rank 0 prints the line.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "recis/cli/command_registry.h"
+#include "recis/cli/dist_setup.h"
 #include "recis/cli/metric_json.h"
 #include "recis/common/error.h"
 #include "recis/serialize/core/checkpoint_dir.h"
@@ -28,9 +30,11 @@ void run_eval(const EvalOptions& options) {
   const std::filesystem::path checkpoint = serialize::resolve_checkpoint(options.checkpoint);
   train::ExperimentConfig config = train::load_experiment_config(options.config, options.overrides);
   config.data.train_paths.clear();  // evaluation reads only the eval data
-  train::Trainer trainer(std::move(config));
+  auto communicator = connect_ranks(config);
+  train::Trainer trainer(std::move(config), communicator);
   trainer.restore_checkpoint(checkpoint, train::RestoreMode::Weights);
   const train::EvalRecord record = trainer.evaluate();
+  if (trainer.rank() != 0) return;
   const serialize::Manifest manifest = serialize::read_manifest(checkpoint);
   nlohmann::json line{{"checkpoint", checkpoint.string()},
                       {"step", manifest.step},

@@ -4,6 +4,8 @@
 // OUTPUT/curves.png, checkpoints to OUTPUT/ckpt-STEP, and the summary as one JSON line on stdout.
 // SIGINT or SIGTERM stops training after the current micro-batch and writes a checkpoint (a
 // second signal kills at once); --resume continues from OUTPUT/latest exactly.
+// Under torchrun or `recis launch` (docs/distributed.md) every rank trains its shard; rank 0
+// alone shows progress, writes metrics and curves and prints the summary; all ranks checkpoint.
 #include <unistd.h>
 
 #include <atomic>
@@ -17,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "recis/cli/command_registry.h"
+#include "recis/cli/dist_setup.h"
 #include "recis/cli/metric_json.h"
 #include "recis/common/logging.h"
 #include "recis/serialize/core/checkpoint_dir.h"
@@ -66,7 +69,9 @@ void run_train(const TrainOptions& options) {
   train::ExperimentConfig config = train::load_experiment_config(options.config, overrides);
   const train::TrainConfig settings = config.train;
 
-  train::Trainer trainer(std::move(config));
+  auto communicator = connect_ranks(config);
+  train::Trainer trainer(std::move(config), communicator);
+  const bool reporting = trainer.rank() == 0;
   if (options.resume) {
     if (const auto latest = serialize::latest_checkpoint(settings.output)) {
       trainer.restore_checkpoint(*latest);
@@ -77,9 +82,11 @@ void run_train(const TrainOptions& options) {
     }
   }
   trainer.add_hook(std::make_shared<StopOnSignalHook>());
-  trainer.add_hook(std::make_shared<train::ProgressHook>(isatty(STDERR_FILENO) != 0,
-                                                         settings.log_every));
-  trainer.add_hook(std::make_shared<train::MetricsFileHook>(settings.output, settings.log_every));
+  if (reporting) {
+    trainer.add_hook(std::make_shared<train::ProgressHook>(isatty(STDERR_FILENO) != 0,
+                                                           settings.log_every));
+    trainer.add_hook(std::make_shared<train::MetricsFileHook>(settings.output, settings.log_every));
+  }
   if (settings.evict_every > 0) {
     trainer.add_hook(std::make_shared<train::EvictionHook>(settings.evict_every));
   }
@@ -95,6 +102,7 @@ void run_train(const TrainOptions& options) {
                                                              settings.checkpoint_at_end));
   }
   const train::TrainSummary summary = trainer.train_and_evaluate();
+  if (!reporting) return;
 
   nlohmann::json line{{"steps", summary.steps},
                       {"samples", summary.samples},

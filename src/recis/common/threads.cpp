@@ -1,5 +1,6 @@
 #include "recis/common/threads.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <string>
@@ -21,6 +22,16 @@ std::size_t from_environment() {
   return static_cast<std::size_t>(value);
 }
 
+// Processes sharing this machine in one job (torchrun and recis launch set LOCAL_WORLD_SIZE);
+// each gets its share of the CPUs so ranks do not oversubscribe them.
+std::size_t local_processes() {
+  const char* env = std::getenv("LOCAL_WORLD_SIZE");
+  if (!env || !*env) return 1;
+  char* end = nullptr;
+  const long value = std::strtol(env, &end, 10);
+  return *end == '\0' && value >= 1 ? static_cast<std::size_t>(value) : 1;
+}
+
 std::atomic<std::size_t> g_threads{0};
 
 }  // namespace
@@ -28,7 +39,7 @@ std::atomic<std::size_t> g_threads{0};
 std::size_t configured_threads() {
   if (const std::size_t set = g_threads.load()) return set;
   if (const std::size_t env = from_environment()) return env;
-  return available_cpus();
+  return std::max<std::size_t>(1, available_cpus() / local_processes());
 }
 
 void set_configured_threads(std::size_t threads) { g_threads.store(threads); }

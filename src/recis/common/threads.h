@@ -6,7 +6,8 @@
 
 namespace recis {
 
-// The configured count, or the CPUs available to this process when none was configured.
+// The configured count; when none was configured, the CPUs available to this process divided by
+// LOCAL_WORLD_SIZE (the ranks of a distributed job on this machine), at least 1.
 std::size_t configured_threads();
 
 // 0 means "size from the machine" again.

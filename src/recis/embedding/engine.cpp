@@ -72,6 +72,11 @@ Engine::Engine(std::vector<EmbeddingOptions> features, EngineOptions options)
   }
   pool_ = std::make_unique<ThreadPool>(
       std::max<std::size_t>(1, options.threads ? options.threads : configured_threads()) - 1);
+  if (options.communicator && options.communicator->world_size() > 1) {
+    std::vector<Table*> tables;
+    for (auto& table : tables_) tables.push_back(table.get());
+    exchange_ = std::make_unique<ShardedExchange>(options.communicator, std::move(tables));
+  }
 }
 
 Engine::~Engine() = default;
@@ -88,22 +93,24 @@ Table& Engine::table(const std::string& name) {
 EmbeddingOutputs Engine::forward(const ragged::Batch& batch, int64_t step, LookupMode mode) {
   EmbeddingOutputs outputs;
   thread_local IdDedup dedup;
-  for (std::size_t t = 0; t < tables_.size(); ++t) {
-    Table& table = *tables_[t];
+  const std::size_t table_count = tables_.size();
+  std::vector<std::vector<FeatureInput>> inputs(table_count);
+  std::vector<torch::Tensor> inverses(table_count);
+  std::vector<std::vector<int64_t>> unique(table_count);
+  std::vector<std::vector<uint32_t>> counts(table_count);
+  for (std::size_t t = 0; t < table_count; ++t) {
     const std::vector<std::size_t>& members = features_of_table_[t];
-    const bool merged = table.children().size() > 1;
-
-    std::vector<FeatureInput> inputs;
+    const bool merged = tables_[t]->children().size() > 1;
     int64_t total = 0;
     for (std::size_t f : members) {
-      inputs.push_back(resolve_input(batch, features_[f]));
-      total += inputs.back().ids.numel();
+      inputs[t].push_back(resolve_input(batch, features_[f]));
+      total += inputs[t].back().ids.numel();
     }
     std::vector<int64_t> ids(static_cast<std::size_t>(total));
     int64_t start = 0;
     for (std::size_t k = 0; k < members.size(); ++k) {
-      const int64_t* source = inputs[k].ids.data_ptr<int64_t>();
-      const int64_t n = inputs[k].ids.numel();
+      const int64_t* source = inputs[t][k].ids.data_ptr<int64_t>();
+      const int64_t n = inputs[t][k].ids.numel();
       if (merged) {
         const int64_t child = plan_.features[members[k]].child;
         for (int64_t i = 0; i < n; ++i) ids[start + i] = encode_child_id(child, source[i]);
@@ -112,28 +119,44 @@ EmbeddingOutputs Engine::forward(const ragged::Batch& batch, int64_t step, Looku
       }
       start += n;
     }
+    inverses[t] = torch::empty({total}, torch::kInt64);
+    dedup.run(ids, std::span<int64_t>(inverses[t].data_ptr<int64_t>(), ids.size()));
+    unique[t] = dedup.unique();
+    counts[t] = dedup.counts();
+  }
 
-    torch::Tensor inverse = torch::empty({total}, torch::kInt64);
-    dedup.run(ids, std::span<int64_t>(inverse.data_ptr<int64_t>(), ids.size()));
-    const std::vector<int64_t>& unique = dedup.unique();
-    std::vector<int64_t> rows(unique.size());
-    table.lookup(unique, dedup.counts(), step, mode, rows, *pool_);
-    torch::Tensor unique_rows = table.gather(rows, *pool_);
-    if (mode == LookupMode::Train && table.trainable()) {
-      unique_rows.requires_grad_(true);
-      pending_[t] = Pending{unique_rows, unique, std::move(rows), dedup.counts()};
+  // Each table's unique rows: from the local table, or from their owners when sharded.
+  std::vector<torch::Tensor> unique_rows(table_count);
+  std::vector<std::vector<int64_t>> rows(table_count);
+  if (exchange_) {
+    std::vector<std::span<const int64_t>> id_spans(unique.begin(), unique.end());
+    std::vector<std::span<const uint32_t>> count_spans(counts.begin(), counts.end());
+    unique_rows = exchange_->lookup(id_spans, count_spans, step, mode, *pool_);
+  } else {
+    for (std::size_t t = 0; t < table_count; ++t) {
+      rows[t].resize(unique[t].size());
+      tables_[t]->lookup(unique[t], counts[t], step, mode, rows[t], *pool_);
+      unique_rows[t] = tables_[t]->gather(rows[t], *pool_);
     }
+  }
 
-    // Sum and mean features are pooled together (one embedding_bag, one backward buffer).
+  for (std::size_t t = 0; t < table_count; ++t) {
+    const std::vector<std::size_t>& members = features_of_table_[t];
+    if (mode == LookupMode::Train && tables_[t]->trainable()) {
+      unique_rows[t].requires_grad_(true);
+      pending_[t] = Pending{unique_rows[t], std::move(unique[t]), std::move(rows[t]),
+                            std::move(counts[t])};
+    }
+    // Sum and mean features are pooled together (one pooling, one backward buffer).
     std::vector<const FeatureIds*> pooled;
     std::vector<bool> mean;
     std::vector<std::size_t> pooled_members;
-    start = 0;
+    int64_t start = 0;
     for (std::size_t k = 0; k < members.size(); ++k) {
       const EmbeddingOptions& feature = features_[members[k]];
-      FeatureIds& layout = inputs[k].layout;
-      const int64_t n = inputs[k].ids.numel();
-      layout.positions = inverse.narrow(0, start, n);
+      FeatureIds& layout = inputs[t][k].layout;
+      const int64_t n = inputs[t][k].ids.numel();
+      layout.positions = inverses[t].narrow(0, start, n);
       start += n;
       if (feature.combiner == Combiner::Sum || feature.combiner == Combiner::Mean) {
         pooled.push_back(&layout);
@@ -142,13 +165,13 @@ EmbeddingOutputs Engine::forward(const ragged::Batch& batch, int64_t step, Looku
         continue;
       }
       outputs.embeddings[feature.name] =
-          combine(unique_rows, layout, feature.combiner, feature.tile_len);
+          combine(unique_rows[t], layout, feature.combiner, feature.tile_len);
       if (feature.combiner == Combiner::Tile) {
         outputs.sequence_masks[feature.name] = tile_mask(layout.offsets[0], feature.tile_len);
       }
     }
     if (!pooled.empty()) {
-      std::vector<torch::Tensor> pooled_outputs = pool_features(unique_rows, pooled, mean);
+      std::vector<torch::Tensor> pooled_outputs = pool_features(unique_rows[t], pooled, mean);
       for (std::size_t k = 0; k < pooled.size(); ++k) {
         outputs.embeddings[features_[pooled_members[k]].name] = std::move(pooled_outputs[k]);
       }
@@ -157,7 +180,31 @@ EmbeddingOutputs Engine::forward(const ragged::Batch& batch, int64_t step, Looku
   return outputs;
 }
 
+void Engine::serve_peers(int64_t step, LookupMode mode) {
+  if (!exchange_) throw Error("embedding: serve_peers needs a sharded (distributed) engine");
+  const std::vector<std::span<const int64_t>> no_ids(tables_.size());
+  const std::vector<std::span<const uint32_t>> no_counts(tables_.size());
+  std::vector<torch::Tensor> unique_rows = exchange_->lookup(no_ids, no_counts, step, mode, *pool_);
+  if (mode != LookupMode::Train) return;
+  for (std::size_t t = 0; t < tables_.size(); ++t) {
+    if (tables_[t]->trainable()) pending_[t] = Pending{unique_rows[t].requires_grad_(true), {}, {}, {}};
+  }
+}
+
 void Engine::accumulate_gradients() {
+  if (exchange_) {
+    // Every rank pushes (zeros where a table got no gradient) so the collectives stay in step.
+    std::vector<torch::Tensor> grads(tables_.size());
+    bool any = false;
+    for (std::size_t t = 0; t < tables_.size(); ++t) {
+      if (!pending_[t].unique_rows.defined()) continue;
+      grads[t] = pending_[t].unique_rows.grad();
+      pending_[t] = Pending{};
+      any = true;
+    }
+    if (any) exchange_->push_gradients(grads, accumulators_);
+    return;
+  }
   for (std::size_t t = 0; t < tables_.size(); ++t) {
     Pending& pending = pending_[t];
     if (!pending.unique_rows.defined()) continue;

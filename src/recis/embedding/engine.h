@@ -10,6 +10,10 @@
 // Training: outputs take part in autograd. After loss.backward(), accumulate_gradients() adds
 // each trainable table's gradient (per unique id, summed) to its accumulator; take_gradients()
 // returns the sums for the sparse optimizer. There is never a dense gradient over a table.
+// Distributed (EngineOptions::communicator of world size > 1): every table is sharded by id over
+// the ranks; forward and accumulate_gradients exchange ids, rows and gradients with the owners
+// (sharded_exchange.h), and each rank's tables, accumulators and optimizer hold only the rows it
+// owns. All ranks then call forward (or serve_peers) and accumulate_gradients in lockstep.
 // Thread-safety: one training thread calls forward/accumulate/take/evict; work inside is spread
 // over the engine's pool.
 #pragma once
@@ -24,8 +28,10 @@
 #include <vector>
 
 #include "recis/common/thread_pool.h"
+#include "recis/dist/communicator.h"
 #include "recis/embedding/embedding_options.h"
 #include "recis/embedding/grad_accumulator.h"
+#include "recis/embedding/sharded_exchange.h"
 #include "recis/embedding/sparse_grad.h"
 #include "recis/embedding/table.h"
 #include "recis/embedding/table_merging.h"
@@ -39,6 +45,8 @@ struct EngineOptions {
   std::size_t threads = 0;  // 0: recis::configured_threads()
   // The optimizer state every row carries (optim::SparseOptimizer::slots); unset = none.
   std::function<std::vector<SlotSpec>(std::size_t dim)> slots;
+  // Set with world size > 1: the tables are sharded over the ranks (see above).
+  std::shared_ptr<dist::Communicator> communicator;
 };
 
 struct EmbeddingOutputs {
@@ -57,6 +65,9 @@ class Engine {
 
   // Throws recis::Error naming the feature and column when an input is missing or not int64 ids.
   EmbeddingOutputs forward(const ragged::Batch& batch, int64_t step, LookupMode mode);
+  // Distributed only: a rank without a batch of its own answers the other ranks' forward (with
+  // the same step and mode). A Train call must be followed by accumulate_gradients() like forward.
+  void serve_peers(int64_t step, LookupMode mode);
 
   // After backward of the last Train forward: adds its gradients to the accumulators.
   void accumulate_gradients();
@@ -82,6 +93,8 @@ class Engine {
   // Throws recis::Error naming the known tables when absent.
   Table& table(const std::string& name);
   ThreadPool& pool() { return *pool_; }
+  // Null when the engine is not sharded.
+  const ShardedExchange* exchange() const { return exchange_.get(); }
 
  private:
   // The last Train forward's unique ids per table, kept until accumulate_gradients().
@@ -98,6 +111,7 @@ class Engine {
   std::vector<Pending> pending_;
   std::vector<GradAccumulator> accumulators_;
   std::unique_ptr<ThreadPool> pool_;
+  std::unique_ptr<ShardedExchange> exchange_;  // distributed runs only
 };
 
 }  // namespace recis::embedding

@@ -31,7 +31,8 @@ double sparse_squared_norm(const embedding::SparseGrad& grad, const GradReductio
 
 double clip_grad_global_norm(std::span<embedding::SparseGrad> sparse,
                              const std::vector<torch::Tensor>& dense_params, double max_norm,
-                             const GradReduction& reduction) {
+                             const GradReduction& reduction,
+                             const std::function<double(double)>& sum_over_ranks) {
   if (!std::isfinite(max_norm) || max_norm <= 0) {
     throw ConfigError("clip_grad_global_norm: max_norm must be a finite number > 0, got " +
                       std::to_string(max_norm));
@@ -40,6 +41,7 @@ double clip_grad_global_norm(std::span<embedding::SparseGrad> sparse,
   for (std::size_t i = 0; i < sparse.size(); ++i) {
     squared += sparse_squared_norm(sparse[i], reduction, i);
   }
+  if (sum_over_ranks) squared = sum_over_ranks(squared);
   for (const auto& param : dense_params) {
     const torch::Tensor& grad = param.grad();
     if (!grad.defined()) continue;

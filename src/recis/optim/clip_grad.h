@@ -5,12 +5,15 @@
 // below 1. scale_i is `reduction`'s factor (pass the sparse optimizer's grad_reduction()), so the
 // norm is the one of the gradient the optimizer applies; scaling commutes with the reduction.
 // Dense params without a gradient are skipped. Returns the total norm before clipping.
+// Distributed runs pass sum_over_ranks: each rank holds the sparse gradients of the rows it owns,
+// so their squared norm is summed over the ranks (dense gradients are already all-reduced).
 // Called by the trainer between backward and the optimizer steps. Thread-safety: writes the
 // gradients in place; no other thread may use them meanwhile.
 #pragma once
 
 #include <torch/torch.h>
 
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -22,6 +25,7 @@ namespace recis::optim {
 // Throws ConfigError for max_norm <= 0 or not finite, Error for malformed sparse gradients.
 double clip_grad_global_norm(std::span<embedding::SparseGrad> sparse,
                              const std::vector<torch::Tensor>& dense_params, double max_norm,
-                             const GradReduction& reduction = {});
+                             const GradReduction& reduction = {},
+                             const std::function<double(double)>& sum_over_ranks = {});
 
 }  // namespace recis::optim

@@ -61,6 +61,14 @@ TrainConfig read_train(ConfigTable table) {
   return train;
 }
 
+DistConfig read_dist(ConfigTable table) {
+  DistConfig dist;
+  dist.timeout_s = table.number_or("timeout_s", dist.timeout_s);
+  if (!(dist.timeout_s > 0)) table.fail("timeout_s", "expected a number of seconds > 0");
+  table.check_all_read();
+  return dist;
+}
+
 embedding::InitializerSpec read_initializer(ConfigTable table) {
   embedding::InitializerSpec spec;
   const std::string kind = table.string("kind");
@@ -163,6 +171,7 @@ ExperimentConfig parse_experiment_config(std::string_view text, const std::strin
   config.source = source;
   config.data = read_data(root.table("data"));
   config.train = root.has("train") ? read_train(root.table("train")) : TrainConfig{};
+  config.dist = root.has("dist") ? read_dist(root.table("dist")) : DistConfig{};
   if (root.has("features")) config.features = feature::features_from_config(root.tables("features"));
   if (root.has("embedding")) {
     for (ConfigTable& table : root.tables("embedding")) read_embedding(table, config.embeddings);

@@ -6,6 +6,7 @@
 //   [model]        the dense model (docs/models.md), read by models::build_model
 //   [sparse_optimizer], [dense_optimizer]   (docs/optimizers.md), read by optim::make_*
 //   [train]        epochs, steps, accumulation, eval cadence, seed, bf16, output, checkpoints
+//   [dist]         distributed runs: timeout_s (docs/distributed.md)
 // Reading checks every key of [data], [[embedding]] and [train] (unknown keys and bad values are
 // ConfigErrors naming the file and key); [model] and the optimizer tables are kept as TOML and
 // checked when the trainer builds them, before the first step.
@@ -59,10 +60,16 @@ struct TrainConfig {
   std::size_t keep_checkpoints = 3;  // the newest kept; 0: all
 };
 
+struct DistConfig {
+  // How long a rank waits for the others (forming the group, any collective) before it fails.
+  double timeout_s = 300;
+};
+
 struct ExperimentConfig {
   std::string source;  // the file, for messages
   DataConfig data;
   TrainConfig train;
+  DistConfig dist;
   std::vector<feature::Feature> features;
   std::vector<embedding::EmbeddingOptions> embeddings;
   toml::table model;

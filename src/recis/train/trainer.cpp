@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <optional>
 #include <cmath>
+#include <functional>
+#include <optional>
+#include <type_traits>
 
 #include "recis/common/error.h"
 #include "recis/common/logging.h"
@@ -65,7 +67,10 @@ toml::table with_default_name(toml::table table, const char* name, double lr) {
 
 }  // namespace
 
-Trainer::Trainer(ExperimentConfig config) : config_(std::move(config)) {
+Trainer::Trainer(ExperimentConfig config, std::shared_ptr<dist::Communicator> communicator)
+    : config_(std::move(config)),
+      communicator_(communicator && communicator->world_size() > 1 ? std::move(communicator)
+                                                                     : nullptr) {
   torch::manual_seed(config_.train.seed);
   const DataConfig& data = config_.data;
   if (!data.train_paths.empty()) {
@@ -85,6 +90,7 @@ Trainer::Trainer(ExperimentConfig config) : config_(std::move(config)) {
   embedding::EngineOptions engine_options;
   engine_options.seed = config_.train.seed;
   engine_options.slots = [this](std::size_t dim) { return sparse_optimizer_->slots(dim); };
+  engine_options.communicator = communicator_;
   embeddings_ = std::make_unique<embedding::Engine>(config_.embeddings, engine_options);
 
   for (const embedding::EmbeddingOptions& option : config_.embeddings) {
@@ -124,7 +130,8 @@ io::OrcDatasetOptions Trainer::dataset_options(const std::vector<std::filesystem
       .with_read_threads(data.read_threads)
       .with_prefetch(data.prefetch)
       .with_shuffle(data.shuffle, config_.train.seed)
-      .with_epochs(epochs);
+      .with_epochs(epochs)
+      .with_worker(static_cast<std::size_t>(rank()), static_cast<std::size_t>(world_size()));
   options.fixedlen(data.label, {0.0});
   for (const std::string& column : data.dense) options.fixedlen(column, {0.0});
   for (const std::string& column : data.sparse) {
@@ -171,12 +178,80 @@ void Trainer::apply_learning_rates() {
   optim::set_dense_lr(*dense_optimizer_, dense_schedule_.lr_at(step_));
 }
 
+void Trainer::all_reduce_dense_gradients() {
+  // Buckets of up to 4M floats: few collectives, bounded extra memory.
+  constexpr int64_t kBucketFloats = int64_t{1} << 22;
+  std::vector<torch::Tensor> grads;
+  for (const torch::Tensor& param : model_->parameters()) {
+    // A parameter no rank used has no gradient anywhere; one some rank used gets zeros here.
+    if (!param.grad().defined()) param.mutable_grad() = torch::zeros_like(param);
+    grads.push_back(param.grad());
+  }
+  std::size_t begin = 0;
+  while (begin < grads.size()) {
+    std::size_t end = begin;
+    int64_t floats = 0;
+    while (end < grads.size() && (end == begin || floats + grads[end].numel() <= kBucketFloats)) {
+      floats += grads[end++].numel();
+    }
+    std::vector<torch::Tensor> flat;
+    for (std::size_t i = begin; i < end; ++i) flat.push_back(grads[i].to(torch::kFloat32).reshape(-1));
+    std::vector<torch::Tensor> bucket{torch::cat(flat)};
+    communicator_->all_reduce_sum(bucket, "dense gradients");
+    int64_t offset = 0;
+    for (std::size_t i = begin; i < end; ++i) {
+      const int64_t n = grads[i].numel();
+      grads[i].copy_(bucket[0].narrow(0, offset, n).view_as(grads[i]));
+      offset += n;
+    }
+    begin = end;
+  }
+}
+
+bool Trainer::stop_agreed() {
+  if (!communicator_) return stop_requested_;
+  std::vector<torch::Tensor> stops{torch::tensor({int64_t{stop_requested_ ? 1 : 0}})};
+  communicator_->all_reduce_sum(stops, "stop agreement");
+  return stops[0].item<int64_t>() > 0;
+}
+
+int64_t Trainer::agree_on_batch(const std::optional<ragged::Batch>& batch) {
+  const int64_t rows = batch ? batch->dense(config_.data.label).size(0) : 0;
+  if (!communicator_) return rows;
+  std::vector<torch::Tensor> counts{torch::tensor({int64_t{batch ? 1 : 0}, rows})};
+  communicator_->all_reduce_sum(counts, "batch agreement");
+  const int64_t* sums = counts[0].data_ptr<int64_t>();
+  return sums[0] == world_size() ? sums[1] : 0;
+}
+
+template <typename T>
+std::vector<T> Trainer::gather_from_ranks(const std::vector<T>& values, const char* what) {
+  if (!communicator_) return values;
+  const auto dtype = std::is_same_v<T, float> ? torch::kFloat32 : torch::kInt64;
+  const torch::Tensor mine =
+      torch::from_blob(const_cast<T*>(values.data()), {static_cast<int64_t>(values.size())}, dtype);
+  const torch::Tensor all = communicator_->all_gather_rows(mine, what).contiguous();
+  return std::vector<T>(all.data_ptr<T>(), all.data_ptr<T>() + all.numel());
+}
+
 void Trainer::optimizer_step() {
   apply_learning_rates();
   std::vector<embedding::SparseGrad> sparse = embeddings_->take_gradients();
+  if (communicator_) {
+    PhaseTimer timer(phases_, Phase::DenseOptimizer);
+    all_reduce_dense_gradients();
+  }
   if (config_.train.clip_norm > 0) {
+    std::function<double(double)> sum_over_ranks;
+    if (communicator_) {
+      sum_over_ranks = [this](double squared) {
+        std::vector<torch::Tensor> value{torch::tensor({squared}, torch::kFloat64)};
+        communicator_->all_reduce_sum(value, "sparse gradient norm");
+        return value[0].item<double>();
+      };
+    }
     optim::clip_grad_global_norm(sparse, model_->parameters(), config_.train.clip_norm,
-                                  sparse_optimizer_->grad_reduction());
+                                  sparse_optimizer_->grad_reduction(), sum_over_ranks);
   }
   {
     PhaseTimer timer(phases_, Phase::SparseOptimizer);
@@ -217,27 +292,34 @@ TrainSummary Trainer::train_and_evaluate() {
   std::vector<float> window_scores, window_labels;
   double window_auc = std::nan("");
   phases_ = StepPhases{};
-  while (!stop_requested_ && (train.max_steps == 0 || step_ < train.max_steps)) {
+  while (!stop_agreed() && (train.max_steps == 0 || step_ < train.max_steps)) {
     std::optional<PhaseTimer> timer(std::in_place, phases_, Phase::Data);
     std::optional<ragged::Batch> batch = train_data_->next();
+    const int64_t global_rows = agree_on_batch(batch);
     timer.reset();
-    if (!batch) break;
+    if (global_rows == 0) break;
     const Forward out = forward(*batch, embedding::LookupMode::Train, &phases_);
     timer.emplace(phases_, Phase::Backward);
     const torch::Tensor loss =
         torch::binary_cross_entropy_with_logits(out.logits, out.labels);
-    (loss / static_cast<double>(train.grad_accum)).backward();
+    // Distributed: this rank's share of the global batch's mean loss.
+    const double share =
+        communicator_ ? static_cast<double>(out.labels.size(0)) / static_cast<double>(global_rows)
+                      : 1.0;
+    (communicator_ ? loss * (share / static_cast<double>(train.grad_accum))
+                   : loss / static_cast<double>(train.grad_accum))
+        .backward();
     timer.emplace(phases_, Phase::SparseGradients);
     embeddings_->accumulate_gradients();
     timer.reset();
-    step_loss_ += loss.item<double>() / static_cast<double>(train.grad_accum);
+    step_loss_ += loss.item<double>() * share / static_cast<double>(train.grad_accum);
     const torch::Tensor scores = torch::sigmoid(out.logits.detach()).contiguous();
     window_scores.insert(window_scores.end(), scores.data_ptr<float>(),
                          scores.data_ptr<float>() + scores.numel());
     window_labels.insert(window_labels.end(), out.labels.data_ptr<float>(),
                          out.labels.data_ptr<float>() + out.labels.numel());
-    samples_ += out.labels.size(0);
-    run_samples += out.labels.size(0);
+    samples_ += global_rows;
+    run_samples += global_rows;
     ++micro_;
     ++run_batches;
     timer.emplace(phases_, Phase::Hooks);
@@ -247,10 +329,16 @@ TrainSummary Trainer::train_and_evaluate() {
 
     optimizer_step();
     micro_ = 0;
+    if (communicator_) {
+      std::vector<torch::Tensor> loss_sum{torch::tensor({step_loss_}, torch::kFloat64)};
+      communicator_->all_reduce_sum(loss_sum, "step loss");
+      step_loss_ = loss_sum[0].item<double>();
+    }
     window_loss += step_loss_;
     ++window_steps;
     if (step_ % train.log_every == 0) {
-      window_auc = exact_auc(window_scores, window_labels);
+      window_auc = exact_auc(gather_from_ranks(window_scores, "training scores"),
+                             gather_from_ranks(window_labels, "training labels"));
       window_scores.clear();
       window_labels.clear();
     }
@@ -312,8 +400,19 @@ EvalRecord Trainer::evaluate() {
   int64_t batches = 0;
   while (config_.train.eval_steps == 0 || batches < config_.train.eval_steps) {
     std::optional<ragged::Batch> batch = dataset.next();
-    if (!batch) break;
     ++batches;
+    if (communicator_) {
+      // Every rank takes part until the last eval shard is done.
+      std::vector<torch::Tensor> remaining{torch::tensor({int64_t{batch ? 1 : 0}})};
+      communicator_->all_reduce_sum(remaining, "evaluation agreement");
+      if (remaining[0].item<int64_t>() == 0) break;
+      if (!batch) {
+        embeddings_->serve_peers(step_ + 1, embedding::LookupMode::Eval);
+        continue;
+      }
+    } else if (!batch) {
+      break;
+    }
     const Forward out = forward(*batch, embedding::LookupMode::Eval);
     const torch::Tensor probabilities = torch::sigmoid(out.logits).contiguous();
     scores.insert(scores.end(), probabilities.data_ptr<float>(),
@@ -330,6 +429,9 @@ EvalRecord Trainer::evaluate() {
       }
     }
   }
+  scores = gather_from_ranks(scores, "evaluation scores");
+  labels = gather_from_ranks(labels, "evaluation labels");
+  if (!data.group.empty()) groups = gather_from_ranks(groups, "evaluation groups");
   EvalRecord record;
   record.step = step_;
   record.samples = static_cast<int64_t>(scores.size());

@@ -12,6 +12,14 @@
 // model and optimizer, the data position, step, RNG, and a partial gradient accumulation when
 // training was stopped inside one; restore_checkpoint() puts it back.
 // Without data.train (recis eval) the trainer only evaluates.
+// Distributed (a Communicator of world size > 1, docs/distributed.md): each rank reads its own
+// shard of the data (worker_idx = rank) with data.batch_size rows per micro-batch; embedding rows
+// are sharded by id over the ranks; each rank's loss is scaled by its share of the global batch
+// and dense gradients are all-reduced (summed) before every optimizer step, so dense parameters
+// stay identical everywhere and a step equals one rank training on the global batch. Before each
+// micro-batch the ranks agree that all have one (training stops when any shard runs out);
+// evaluation runs until every rank's eval shard is done and computes metrics over all ranks'
+// predictions. Every rank must call train_and_evaluate/evaluate/save_checkpoint alike.
 // Thread-safety: one thread drives a Trainer; the parts use their own thread pools inside.
 #pragma once
 
@@ -23,6 +31,7 @@
 #include <optional>
 #include <vector>
 
+#include "recis/dist/communicator.h"
 #include "recis/embedding/engine.h"
 #include "recis/feature/engine.h"
 #include "recis/io/orc_dataset.h"
@@ -55,7 +64,9 @@ class Trainer {
   // The dense model comes from [model] through models::build_model, with the schema the
   // embeddings and dense columns give; a user-written model is registered with
   // models::register_model and named by [model] type (examples/custom_model).
-  explicit Trainer(ExperimentConfig config);
+  // communicator: null (or world size 1) for a single process.
+  explicit Trainer(ExperimentConfig config,
+                   std::shared_ptr<dist::Communicator> communicator = nullptr);
   ~Trainer();
   Trainer(const Trainer&) = delete;
   Trainer& operator=(const Trainer&) = delete;
@@ -85,6 +96,10 @@ class Trainer {
   // Throws ConfigError when the config has no training data (an evaluation-only trainer).
   io::OrcDataset& train_dataset();
   int64_t step() const { return step_; }
+  int rank() const { return communicator_ ? communicator_->rank() : 0; }
+  int world_size() const { return communicator_ ? communicator_->world_size() : 1; }
+  // Null for a single process.
+  dist::Communicator* communicator() { return communicator_.get(); }
   // Micro-batches accumulated toward the next optimizer step.
   int64_t pending_micro_batches() const { return micro_; }
 
@@ -97,12 +112,24 @@ class Trainer {
   Forward forward(const ragged::Batch& batch, embedding::LookupMode mode,
                   StepPhases* phases = nullptr);
   void optimizer_step();
+  // Distributed: sums every dense gradient over the ranks, in flat buckets.
+  void all_reduce_dense_gradients();
+  // Whether training stops before the next micro-batch: this process was asked to, or (when
+  // distributed) any rank was, so all ranks stop at the same micro-batch.
+  bool stop_agreed();
+  // The rows of this micro-batch over all ranks, or 0 when some rank has no batch left (all
+  // ranks then stop). A single process returns its own rows (0 without a batch).
+  int64_t agree_on_batch(const std::optional<ragged::Batch>& batch);
+  // Every rank's values concatenated (rank order); a single process returns its own.
+  template <typename T>
+  std::vector<T> gather_from_ranks(const std::vector<T>& values, const char* what);
   // Applies the lr schedules for the step about to run.
   void apply_learning_rates();
   io::OrcDatasetOptions dataset_options(const std::vector<std::filesystem::path>& paths,
                                         int64_t batch_size, std::size_t epochs) const;
 
   ExperimentConfig config_;
+  std::shared_ptr<dist::Communicator> communicator_;  // null: a single process
   std::vector<std::shared_ptr<Hook>> hooks_;
   std::unique_ptr<io::OrcDataset> train_data_;  // null without data.train (evaluation only)
   std::unique_ptr<feature::Engine> features_;  // null when no [[features]]
@@ -118,6 +145,7 @@ class Trainer {
   int64_t samples_ = 0;     // training samples seen, across resumes
   double step_loss_ = 0;    // the step in progress' loss so far
   std::atomic<bool> stop_requested_ = false;
+  int64_t saves_ = 0;  // checkpoints saved by this process (keys a distributed save's exchange)
   StepPhases phases_;
 };
 

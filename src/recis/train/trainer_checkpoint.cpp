@@ -5,9 +5,16 @@
 //   pending/accumulation.safetensors   only when stopped inside gradient accumulation: the dense
 //                                      .grad tensors and each table's summed sparse gradient
 //   trainer.json                       step, samples, partial-step loss, sparse optimizer state,
-//                                      the CPU generator's state
+//                                      the CPU generator's state, world_size
 //   data.json                          the training dataset's exact position
 //   manifest.json                      every file above with its size and CRC-32C
+// A distributed save (W > 1 ranks) writes one checkpoint: rank 0 makes the staging directory and
+// writes the dense files and trainer.json; every rank writes its own rows parts, its
+// pending/accumulation.part-R-of-W.safetensors and ranks/R-of-W.json (its data position, CPU
+// generator and partial-step loss) into it; the ranks' file digests reach rank 0 through the
+// store and rank 0 commits. Resuming with the same W restores everything; with another W the
+// rows re-partition and dense state, optimizer state and step carry over, but the data
+// positions do not (each rank starts its new shard from the beginning; a warning says so).
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <chrono>
@@ -32,6 +39,19 @@ constexpr const char* kAccumulationFile = "pending/accumulation.safetensors";
 constexpr const char* kTrainerFile = "trainer.json";
 constexpr const char* kDataFile = "data.json";
 constexpr const char* kTrainerFormat = "recis-trainer-state";
+
+std::string part_suffix(int rank, int world) {
+  return ".part-" + std::to_string(rank) + "-of-" + std::to_string(world);
+}
+
+std::string accumulation_file(int rank, int world) {
+  return world > 1 ? "pending/accumulation" + part_suffix(rank, world) + ".safetensors"
+                   : kAccumulationFile;
+}
+
+std::string rank_state_file(int rank, int world) {
+  return "ranks/" + std::to_string(rank) + "-of-" + std::to_string(world) + ".json";
+}
 
 std::string to_hex(const torch::Tensor& bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -109,13 +129,26 @@ T json_field(const nlohmann::json& object, const char* key, const std::string& w
 
 std::filesystem::path Trainer::save_checkpoint() {
   const auto start = std::chrono::steady_clock::now();
-  serialize::CheckpointStaging staging(config_.train.output, step_);
-  serialize::save_embeddings(*embeddings_, staging);
-  staging.add(kModelFile, serialize::write_tensors_file(staging.path_for(kModelFile),
-                                                        serialize::module_state(*model_)));
-  staging.add(kDenseOptimizerFile,
-              serialize::write_tensors_file(staging.path_for(kDenseOptimizerFile),
-                                            serialize::optimizer_state(*dense_optimizer_, *model_)));
+  const int me = rank();
+  const int world = world_size();
+  const std::string key = "checkpoint/" + std::to_string(saves_++);
+  std::unique_ptr<serialize::CheckpointStaging> staging;
+  if (me == 0) {
+    staging = std::make_unique<serialize::CheckpointStaging>(config_.train.output, step_);
+    if (communicator_) communicator_->store_set(key + "/dir", staging->dir().string());
+  } else {
+    staging = std::make_unique<serialize::CheckpointStaging>(
+        serialize::CheckpointStaging::AttachTo{}, communicator_->store_get(key + "/dir"));
+  }
+  serialize::save_embeddings(*embeddings_, *staging);
+  if (me == 0) {
+    staging->add(kModelFile, serialize::write_tensors_file(staging->path_for(kModelFile),
+                                                           serialize::module_state(*model_)));
+    staging->add(kDenseOptimizerFile,
+                 serialize::write_tensors_file(
+                     staging->path_for(kDenseOptimizerFile),
+                     serialize::optimizer_state(*dense_optimizer_, *model_)));
+  }
   if (micro_ > 0) {
     serialize::NamedTensors pending;
     for (const auto& item : model_->named_parameters(true)) {
@@ -127,23 +160,54 @@ std::filesystem::path Trainer::save_checkpoint() {
       pending.emplace_back(prefix + "counts", grad.counts);
       pending.emplace_back(prefix + "values", grad.values);
     }
-    staging.add(kAccumulationFile,
-                serialize::write_tensors_file(staging.path_for(kAccumulationFile), pending));
+    const std::string relative = accumulation_file(me, world);
+    staging->add(relative, serialize::write_tensors_file(staging->path_for(relative), pending));
   }
-  const nlohmann::json trainer_state = {
-      {"format", kTrainerFormat},
-      {"step", step_},
-      {"micro_batches", micro_},
-      {"samples", samples_},
-      {"step_loss", step_loss_},
-      {"sparse_optimizer", sparse_optimizer_->state()},
-      {"cpu_generator", to_hex(cpu_generator_state())},
-      {"config", config_.source},
-  };
-  staging.write_file(kTrainerFile, trainer_state.dump(2) + "\n");
-  if (train_data_) staging.write_file(kDataFile, train_data_->state().dump(2) + "\n");
-  const std::filesystem::path path = staging.commit(config_.train.keep_checkpoints);
-  RECIS_LOG(Info) << "checkpoint " << path.string() << " in "
+  const std::string generator = to_hex(cpu_generator_state());
+  if (me == 0) {
+    const nlohmann::json trainer_state = {
+        {"format", kTrainerFormat},
+        {"step", step_},
+        {"micro_batches", micro_},
+        {"samples", samples_},
+        {"step_loss", step_loss_},
+        {"sparse_optimizer", sparse_optimizer_->state()},
+        {"cpu_generator", generator},
+        {"world_size", world},
+        {"config", config_.source},
+    };
+    staging->write_file(kTrainerFile, trainer_state.dump(2) + "\n");
+  }
+  if (world == 1) {
+    if (train_data_) staging->write_file(kDataFile, train_data_->state().dump(2) + "\n");
+    const std::filesystem::path path = staging->commit(config_.train.keep_checkpoints);
+    RECIS_LOG(Info) << "checkpoint " << path.string() << " in "
+                    << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
+                    << " s";
+    return path;
+  }
+  nlohmann::json rank_state = {{"cpu_generator", generator}, {"step_loss", step_loss_}};
+  if (train_data_) rank_state["data"] = train_data_->state();
+  staging->write_file(rank_state_file(me, world), rank_state.dump(2) + "\n");
+  if (me != 0) {
+    nlohmann::json files = nlohmann::json::array();
+    for (const auto& [relative, digest] : staging->recorded()) {
+      files.push_back({{"path", relative}, {"bytes", digest.bytes}, {"crc32c", digest.crc32c}});
+    }
+    communicator_->store_set(key + "/files/" + std::to_string(me), files.dump());
+    return communicator_->store_get(key + "/done");
+  }
+  for (int other = 1; other < world; ++other) {
+    const nlohmann::json files =
+        nlohmann::json::parse(communicator_->store_get(key + "/files/" + std::to_string(other)));
+    for (const nlohmann::json& file : files) {
+      staging->add(file.at("path").get<std::string>(),
+                   {file.at("bytes").get<uint64_t>(), file.at("crc32c").get<uint32_t>()});
+    }
+  }
+  const std::filesystem::path path = staging->commit(config_.train.keep_checkpoints);
+  communicator_->store_set(key + "/done", path.string());
+  RECIS_LOG(Info) << "checkpoint " << path.string() << " (" << world << " ranks) in "
                   << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
                   << " s";
   return path;
@@ -169,24 +233,53 @@ void Trainer::restore_checkpoint(const std::filesystem::path& checkpoint_dir, Re
   } catch (const std::exception& error) {
     throw Error(trainer_where + ": sparse_optimizer: " + error.what());
   }
-  set_cpu_generator_state(
-      from_hex(json_field<std::string>(state, "cpu_generator", trainer_where), trainer_where));
   if (!train_data_) {
     throw ConfigError(config_.source + ": data.train: resuming needs the training data");
   }
-  train_data_->restore(parse_listed_json(checkpoint_dir, manifest, kDataFile));
+  const int saved_world = state.contains("world_size")
+                              ? json_field<int>(state, "world_size", trainer_where)
+                              : 1;
   step_ = json_field<int64_t>(state, "step", trainer_where);
   micro_ = json_field<int64_t>(state, "micro_batches", trainer_where);
   samples_ = json_field<int64_t>(state, "samples", trainer_where);
-  step_loss_ = json_field<double>(state, "step_loss", trainer_where);
+  if (saved_world == world_size()) {
+    // The per-rank state of this rank (a one-process save keeps it in trainer.json, data.json).
+    const std::string rank_file = saved_world > 1 ? rank_state_file(rank(), saved_world) : "";
+    const nlohmann::json own =
+        saved_world > 1 ? parse_listed_json(checkpoint_dir, manifest, rank_file) : state;
+    const std::string own_where = (checkpoint_dir / (saved_world > 1 ? rank_file : kTrainerFile)).string();
+    set_cpu_generator_state(
+        from_hex(json_field<std::string>(own, "cpu_generator", own_where), own_where));
+    step_loss_ = json_field<double>(own, "step_loss", own_where);
+    if (saved_world > 1) {
+      if (!own.contains("data")) throw Error(own_where + ": missing 'data'");
+      train_data_->restore(own.at("data"));
+    } else {
+      train_data_->restore(parse_listed_json(checkpoint_dir, manifest, kDataFile));
+    }
+  } else {
+    if (micro_ > 0) {
+      throw Error(trainer_where + ": saved by " + std::to_string(saved_world) +
+                  " ranks inside a gradient accumulation; resume it with " +
+                  std::to_string(saved_world) + " ranks");
+    }
+    set_cpu_generator_state(
+        from_hex(json_field<std::string>(state, "cpu_generator", trainer_where), trainer_where));
+    step_loss_ = 0;
+    RECIS_LOG(Warning) << checkpoint_dir.string() << " was saved by " << saved_world
+                       << " ranks and resumes with " << world_size()
+                       << ": rows re-partitioned, dense and optimizer state and step " << step_
+                       << " restored; each rank reads its new data shard from the beginning";
+  }
 
   for (const auto& parameter : model_->parameters()) {
     if (parameter.grad().defined()) parameter.mutable_grad() = torch::Tensor();
   }
   if (micro_ == 0) return;
-  const std::string pending_where = (checkpoint_dir / kAccumulationFile).string();
+  const std::string pending_file = accumulation_file(rank(), world_size());
+  const std::string pending_where = (checkpoint_dir / pending_file).string();
   std::map<std::string, torch::Tensor> pending =
-      read_listed_tensors(checkpoint_dir, manifest, kAccumulationFile);
+      read_listed_tensors(checkpoint_dir, manifest, pending_file);
   for (const auto& item : model_->named_parameters(true)) {
     const auto found = pending.find("dense/" + item.key());
     if (found == pending.end()) continue;

@@ -158,8 +158,16 @@ CheckpointStaging::CheckpointStaging(fs::path output_dir, int64_t step)
   }
 }
 
+CheckpointStaging::CheckpointStaging(AttachTo, fs::path staging_dir)
+    : output_dir_(staging_dir.parent_path()), step_(0), dir_(std::move(staging_dir)),
+      attached_(true) {
+  if (!fs::is_directory(dir_)) {
+    throw IoError(dir_.string() + ": no such staging directory to write a checkpoint part into");
+  }
+}
+
 CheckpointStaging::~CheckpointStaging() {
-  if (committed_) return;
+  if (committed_ || attached_) return;
   std::error_code ignored;
   fs::remove_all(dir_, ignored);
 }
@@ -190,8 +198,14 @@ void CheckpointStaging::write_file(const std::string& relative, std::string_view
   add(relative, {content.size(), crc32c(content.data(), content.size())});
 }
 
+std::map<std::string, FileDigest> CheckpointStaging::recorded() const {
+  std::lock_guard lock(mutex_);
+  return files_;
+}
+
 fs::path CheckpointStaging::commit(std::size_t keep) {
   if (committed_) throw Error(dir_.string() + ": commit() called twice");
+  if (attached_) throw Error(dir_.string() + ": an attached rank cannot commit the checkpoint");
   std::lock_guard lock(mutex_);
   const fs::path final_dir = output_dir_ / checkpoint_dir_name(step_);
   fs::path replaced;  // where an older ckpt-STEP went, to delete once the new one is in place

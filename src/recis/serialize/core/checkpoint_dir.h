@@ -9,7 +9,8 @@
 //
 // Callers: the trainer's checkpoint manager (save, resume), `recis ckpt inspect`, `recis eval`,
 // the delta export. Thread-safety: CheckpointStaging::add() and path_for() may be called from
-// several threads; commit() from one. Two processes must not save into the same OUTPUT at once.
+// several threads; commit() from one. Two processes must not save into the same OUTPUT at once,
+// except the ranks of one distributed save, which attach to rank 0's staging directory.
 #pragma once
 
 #include <cstddef>
@@ -45,6 +46,11 @@ class CheckpointStaging {
   // Creates the staging directory for `step` under output_dir (creating output_dir; removing a
   // stale staging dir of the same name). Throws IoError naming the path.
   CheckpointStaging(std::filesystem::path output_dir, int64_t step);
+  // Another process's view of a staging directory it did not create (a distributed save: every
+  // rank writes its own files into rank 0's staging directory). It records its files for
+  // recorded() but never commits or removes the directory.
+  struct AttachTo {};
+  CheckpointStaging(AttachTo, std::filesystem::path staging_dir);
   ~CheckpointStaging();  // removes the staging directory unless commit() succeeded
   CheckpointStaging(const CheckpointStaging&) = delete;
   CheckpointStaging& operator=(const CheckpointStaging&) = delete;
@@ -64,14 +70,17 @@ class CheckpointStaging {
   // `keep` (0 = keep all; the one just written is always kept) and staging dirs of dead saves.
   // Returns OUTPUT/ckpt-STEP.
   std::filesystem::path commit(std::size_t keep);
+  // The files recorded so far (an attached rank hands them to the committing one).
+  std::map<std::string, FileDigest> recorded() const;
 
  private:
   std::filesystem::path output_dir_;
   int64_t step_;
   std::filesystem::path dir_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::map<std::string, FileDigest> files_;
   bool committed_ = false;
+  bool attached_ = false;
 };
 
 // "ckpt-STEP".

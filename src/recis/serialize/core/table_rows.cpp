@@ -7,6 +7,7 @@
 #include "recis/common/error.h"
 #include "recis/embedding/core/child_id.h"
 #include "recis/embedding/core/half_float.h"
+#include "recis/embedding/core/id_owner.h"
 
 namespace recis::serialize {
 namespace {
@@ -284,7 +285,7 @@ RowsFileLayout read_rows_layout(const SafeTensorsReader& file) {
 }
 
 std::vector<int64_t> load_rows_file(TableCore& table, const SafeTensorsReader& file,
-                                    int64_t child, ThreadPool& pool) {
+                                    int64_t child, ThreadPool& pool, RankShard shard) {
   const RowsFileLayout layout = read_rows_layout(file);
   const RowBlocks& blocks = table.rows();
   const RowLayout& table_layout = blocks.layout();
@@ -324,6 +325,7 @@ std::vector<int64_t> load_rows_file(TableCore& table, const SafeTensorsReader& f
     std::vector<int64_t> ids, rows;
     std::vector<uint32_t> steps, counts;
     std::vector<RowMeta> metas;
+    std::vector<std::size_t> kept;  // positions in the chunk of the rows this rank keeps
     std::vector<std::byte> buffer;
     std::vector<float> values(layout.dim);
     for (std::size_t chunk = first; chunk < last; ++chunk) {
@@ -341,22 +343,28 @@ std::vector<int64_t> load_rows_file(TableCore& table, const SafeTensorsReader& f
       read_tensor(index.ids, ids.data(), sizeof(int64_t));
       read_tensor(index.last_step, steps.data(), sizeof(uint32_t));
       read_tensor(index.count, counts.data(), sizeof(uint32_t));
+      kept.clear();
       for (std::size_t i = 0; i < count; ++i) {
-        if (child >= 0) ids[i] = embedding::encode_child_id(child, ids[i]);
-        metas[i] = {steps[i], counts[i]};
+        const int64_t id = child >= 0 ? embedding::encode_child_id(child, ids[i]) : ids[i];
+        if (shard.world > 1 && embedding::owner_of_id(id, shard.world) != shard.rank) continue;
+        ids[kept.size()] = id;
+        metas[kept.size()] = {steps[i], counts[i]};
+        kept.push_back(i);
       }
+      const std::size_t keep = kept.size();
       // Every table slot is in the file (checked above) and the embedding is written below.
-      table.restore(ids, metas, rows, TableCore::NewRows::kCallerWritesAll);
+      table.restore(std::span(ids).first(keep), std::span(metas).first(keep),
+                    std::span(rows).first(keep), TableCore::NewRows::kCallerWritesAll);
 
       buffer.resize(count * stored_row_bytes);
       read_tensor(index.embedding, buffer.data(), stored_row_bytes);
-      for (std::size_t i = 0; i < count; ++i) {
-        const std::byte* source = buffer.data() + i * stored_row_bytes;
+      for (std::size_t k = 0; k < keep; ++k) {
+        const std::byte* source = buffer.data() + kept[k] * stored_row_bytes;
         if (same_type) {
-          std::memcpy(blocks.embedding(rows[i]), source, stored_row_bytes);
+          std::memcpy(blocks.embedding(rows[k]), source, stored_row_bytes);
         } else {
           to_floats(stored, source, layout.dim, values.data());
-          blocks.write_embedding(rows[i], values);
+          blocks.write_embedding(rows[k], values);
         }
       }
       for (std::size_t slot = 0; slot < layout.slots.size(); ++slot) {
@@ -365,8 +373,9 @@ std::vector<int64_t> load_rows_file(TableCore& table, const SafeTensorsReader& f
         read_tensor(index.slots[slot], buffer.data(), slot_bytes);
         if (table_slot[slot] < 0) continue;
         const auto target = static_cast<std::size_t>(table_slot[slot]);
-        for (std::size_t i = 0; i < count; ++i) {
-          std::memcpy(blocks.slot(rows[i], target), buffer.data() + i * slot_bytes, slot_bytes);
+        for (std::size_t k = 0; k < keep; ++k) {
+          std::memcpy(blocks.slot(rows[k], target), buffer.data() + kept[k] * slot_bytes,
+                      slot_bytes);
         }
       }
     }
@@ -378,6 +387,11 @@ std::vector<int64_t> load_rows_file(TableCore& table, const SafeTensorsReader& f
               {reinterpret_cast<std::byte*>(evicted.data()), evicted.size() * sizeof(int64_t)});
     if (child >= 0) {
       for (int64_t& id : evicted) id = embedding::encode_child_id(child, id);
+    }
+    if (shard.world > 1) {
+      std::erase_if(evicted, [&](int64_t id) {
+        return embedding::owner_of_id(id, shard.world) != shard.rank;
+      });
     }
   }
   return evicted;

@@ -67,8 +67,14 @@ RowsFileLayout read_rows_layout(const SafeTensorsReader& file);
 // the file lacks one of the table's slots. Returns the ids the file lists as evicted (deltas),
 // encoded likewise, for the caller to erase. Reads every byte of the file once, so the caller can
 // check file.digest_of_reads() against the manifest.
+// shard: a distributed rank keeps only the rows it owns (embedding/core/id_owner.h, decided on
+// the encoded id) among shard.world ranks; the default keeps every row.
+struct RankShard {
+  int rank = 0;
+  int world = 1;
+};
 std::vector<int64_t> load_rows_file(embedding::TableCore& table, const SafeTensorsReader& file,
-                                    int64_t child, ThreadPool& pool);
+                                    int64_t child, ThreadPool& pool, RankShard shard = {});
 
 // The TableOptions a table needs to hold a rows file exactly (layout, no admission or eviction).
 embedding::TableOptions table_options_for(const RowsFileLayout& layout);
