@@ -4,6 +4,9 @@
 #include <chrono>
 #include <cstdio>
 #include <limits>
+#include <memory>
+
+#include "recis/common/error.h"
 
 namespace recis::bench {
 
@@ -42,6 +45,21 @@ double best_seconds(int repeats, const std::function<void()>& fn) {
     best = std::min(best, took.count());
   }
   return best;
+}
+
+nlohmann::json run_for_json(const std::string& command, const std::string& what) {
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+  if (!pipe) throw Error(what + ": cannot run " + command);
+  std::string output;
+  char buffer[4096];
+  while (std::fgets(buffer, sizeof buffer, pipe.get())) output += buffer;
+  const int status = pclose(pipe.release());
+  const std::size_t line = output.rfind("\n{");
+  const std::size_t start = output.starts_with("{") && line == std::string::npos ? 0 : line + 1;
+  if (status != 0 || (line == std::string::npos && !output.starts_with("{"))) {
+    throw Error(what + " failed: " + command);
+  }
+  return nlohmann::json::parse(output.substr(start));
 }
 
 }  // namespace recis::bench

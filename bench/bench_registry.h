@@ -33,6 +33,11 @@ void print_bench_result(const std::string& name, double ours, double baseline,
 // Seconds of wall time taken by fn(), best of `repeats` runs.
 double best_seconds(int repeats, const std::function<void()>& fn);
 
+// Runs `command` through the shell and parses the last JSON object it printed on stdout (a
+// baseline script, a `recis train` child). Throws Error naming `what` and the command when it
+// fails or prints none.
+nlohmann::json run_for_json(const std::string& command, const std::string& what);
+
 }  // namespace recis::bench
 
 #define RECIS_BENCH_CONCAT_INNER(a, b) a##b

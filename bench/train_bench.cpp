@@ -21,6 +21,7 @@
 
 #include "bench_flags.h"
 #include "bench_registry.h"
+#include "deepfm_bench_config.h"
 #include "recis/common/error.h"
 #include "recis/common/threads.h"
 #include "recis/datagen/criteo_generator.h"
@@ -31,12 +32,8 @@
 namespace recis::bench {
 namespace {
 
-constexpr int kSparse = 26;
-constexpr int kDense = 13;
-constexpr int64_t kDim = 16;
-const std::vector<int64_t> kHidden{256, 128};
-constexpr double kSparseLr = 0.01;
-constexpr double kDenseLr = 0.003;
+constexpr int kSparse = kDeepFmSparse;
+constexpr int kDense = kDeepFmDense;
 
 struct Options {
   std::size_t rows = 300'000;
@@ -67,37 +64,6 @@ void print_breakdown(const train::TrainSummary& fp32, const train::TrainSummary&
     total_b += b[phase].get<double>();
   }
   std::printf("%-20s %12.1f %12.1f\n", "total", total_a, total_b);
-}
-
-std::string list(const std::string& prefix, int count, const std::string& suffix = "") {
-  std::string out;
-  for (int i = 1; i <= count; ++i) {
-    out += (i > 1 ? ", \"" : "\"") + prefix + std::to_string(i) + suffix + "\"";
-  }
-  return out;
-}
-
-std::string deepfm_config(const std::filesystem::path& dir, const Options& options, bool bf16) {
-  std::string features;
-  for (int i = 1; i <= kDense; ++i) {
-    const std::string name = "i" + std::to_string(i);
-    features += "[[features]]\nname = \"" + name + "\"\nops = [{ op = \"select\", column = \"" +
-                name + "\" }, { op = \"log1p\" }]\n";
-  }
-  return "[data]\ntrain = [\"" + (dir / "train").string() + "\"]\neval = [\"" +
-         (dir / "eval").string() + "\"]\nbatch_size = " + std::to_string(options.batch_size) +
-         "\ndense = [" + list("i", kDense) + "]\nsparse = [" + list("c", kSparse) + "]\n" +
-         features + "[[embedding]]\nfeatures = [" + list("c", kSparse) + "]\ndim = " +
-         std::to_string(kDim) +
-         "\ninitializer = { kind = \"uniform\", low = -0.05, high = 0.05 }\n"
-         "[[embedding]]\nfeatures = [" +
-         list("c", kSparse) +
-         "]\nsuffix = \"_wide\"\ndim = 1\ninitializer = { kind = \"constant\" }\n"
-         "[model]\ntype = \"deepfm\"\nhidden = [256, 128]\n"
-         "[sparse_optimizer]\nname = \"adam\"\nlr = " +
-         std::to_string(kSparseLr) + "\n[dense_optimizer]\nname = \"adam\"\nlr = " +
-         std::to_string(kDenseLr) + "\n[train]\nseed = 1\nlog_every = 1000000\ncheckpoint_at_end = false\nbf16 = " +
-         (bf16 ? "true" : "false") + "\noutput = \"" + (dir / "out").string() + "\"\n";
 }
 
 template <typename T>
@@ -156,10 +122,10 @@ nlohmann::json run_baseline(const std::filesystem::path& dir, const Options& opt
                       {"dense", nlohmann::json::array()},
                       {"buckets", options.buckets},
                       {"batch_size", options.batch_size},
-                      {"dim", kDim},
-                      {"hidden", kHidden},
-                      {"sparse_lr", kSparseLr},
-                      {"dense_lr", kDenseLr}};
+                      {"dim", kDeepFmDim},
+                      {"hidden", kDeepFmHidden},
+                      {"sparse_lr", kDeepFmSparseLr},
+                      {"dense_lr", kDeepFmDenseLr}};
   for (int i = 1; i <= kSparse; ++i) meta["sparse"].push_back("c" + std::to_string(i));
   for (int i = 1; i <= kDense; ++i) meta["dense"].push_back("i" + std::to_string(i));
   meta["train"] = {{"rows", export_split(dir / "train", arrays / "train")}};
@@ -168,18 +134,7 @@ nlohmann::json run_baseline(const std::filesystem::path& dir, const Options& opt
 
   const std::string command = "/usr/bin/python3 " RECIS_BASELINES_DIR "/deepfm_torch.py '" +
                               arrays.string() + "' " + std::to_string(configured_threads());
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-  if (!pipe) throw Error("bench train: cannot run " + command);
-  std::string output;
-  char buffer[4096];
-  while (std::fgets(buffer, sizeof buffer, pipe.get())) output += buffer;
-  const int status = pclose(pipe.release());
-  const std::size_t line = output.rfind('{');
-  if (status != 0 || line == std::string::npos) {
-    throw Error("bench train: the PyTorch baseline failed (is python3-torch installed?): " +
-                command);
-  }
-  return nlohmann::json::parse(output.substr(line));
+  return run_for_json(command, "bench train: the PyTorch baseline (is python3-torch installed?)");
 }
 
 int run_train_bench(const std::vector<std::string>& args) {
@@ -201,7 +156,7 @@ int run_train_bench(const std::vector<std::string>& args) {
               options.eval_rows, generated.bayes_auc);
 
   auto run_ours = [&](bool bf16) {
-    train::Trainer trainer(train::parse_experiment_config(deepfm_config(dir.path(), options, bf16),
+    train::Trainer trainer(train::parse_experiment_config(deepfm_bench_config(dir.path(), options.batch_size, bf16),
                                                           "bench-train.toml"));
     const train::TrainSummary summary = trainer.train_and_evaluate();
     std::printf("%-34s %10.0f samples/s  eval auc %.4f  logloss %.4f\n",

@@ -112,6 +112,15 @@ void run_train(const TrainOptions& options) {
                       {"output", settings.output.string()},
                       {"phase_seconds", summary.phases.to_json()}};
   if (summary.eval) add_eval_metrics(line, *summary.eval);
+  if (const auto& traffic = summary.communication) {
+    line["communication"] = {{"bytes_sent", traffic->bytes_sent},
+                             {"bytes_received", traffic->bytes_received},
+                             {"seconds", traffic->seconds},
+                             {"embedding_bytes_sent", traffic->embedding.bytes_sent},
+                             {"embedding_bytes_received", traffic->embedding.bytes_received},
+                             {"embedding_minimum_bytes", traffic->embedding.minimum_bytes},
+                             {"embedding_seconds", traffic->embedding.seconds}};
+  }
   std::printf("%s\n", line.dump().c_str());
 }
 

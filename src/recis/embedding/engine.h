@@ -95,6 +95,9 @@ class Engine {
   ThreadPool& pool() { return *pool_; }
   // Null when the engine is not sharded.
   const ShardedExchange* exchange() const { return exchange_.get(); }
+  void reset_exchange_stats() {
+    if (exchange_) exchange_->reset_stats();
+  }
 
  private:
   // The last Train forward's unique ids per table, kept until accumulate_gradients().

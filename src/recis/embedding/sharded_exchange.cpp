@@ -23,6 +23,13 @@ ShardedExchange::ShardedExchange(std::shared_ptr<dist::Communicator> communicato
       sent_(tables_.size()),
       served_(tables_.size()) {}
 
+void ShardedExchange::count_since(const dist::CommunicatorStats& before) {
+  const dist::CommunicatorStats& now = communicator_->stats();
+  stats_.bytes_sent += now.bytes_sent - before.bytes_sent;
+  stats_.bytes_received += now.bytes_received - before.bytes_received;
+  stats_.seconds += now.seconds - before.seconds;
+}
+
 int64_t ShardedExchange::sent_rows(int rank, std::size_t table) const {
   return send_counts_.data_ptr<int64_t>()[rank * static_cast<int64_t>(tables_.size()) +
                                           static_cast<int64_t>(table)];
@@ -40,6 +47,7 @@ std::vector<torch::Tensor> ShardedExchange::lookup(
   const int world = communicator_->world_size();
   const auto table_count = static_cast<int64_t>(tables_.size());
   dist::Communicator& comm = *communicator_;
+  const dist::CommunicatorStats before = comm.stats();
 
   // 1. Bucket every table's unique ids by owner; exchange the counts.
   send_counts_ = torch::zeros({world, table_count}, torch::kInt64);
@@ -171,6 +179,14 @@ std::vector<torch::Tensor> ShardedExchange::lookup(
     results[t].index_copy_(0, sent_[t].order, in_order);
   }
   train_lookup_ = mode == LookupMode::Train;
+  if (train_lookup_) {
+    ++stats_.lookups;
+    count_since(before);
+    for (std::size_t t = 0; t < tables_.size(); ++t) {
+      stats_.minimum_bytes +=
+          2 * static_cast<int64_t>(ids[t].size() * tables_[t]->dim() * sizeof(float));
+    }
+  }
   return results;
 }
 
@@ -181,6 +197,7 @@ void ShardedExchange::push_gradients(const std::vector<torch::Tensor>& grads,
   }
   train_lookup_ = false;
   const int world = communicator_->world_size();
+  const dist::CommunicatorStats before = communicator_->stats();
   std::vector<torch::Tensor> by_owner(tables_.size());
   for (std::size_t t = 0; t < tables_.size(); ++t) {
     if (!tables_[t]->trainable()) continue;
@@ -208,6 +225,7 @@ void ShardedExchange::push_gradients(const std::vector<torch::Tensor>& grads,
   const torch::Tensor send = concat_or_empty(pieces, torch::kFloat32, 0).reshape(-1);
   const torch::Tensor received =
       communicator_->all_to_all(send, send_floats, receive_floats, "embedding gradients");
+  count_since(before);
 
   std::vector<std::vector<torch::Tensor>> per_table(tables_.size());
   int64_t offset = 0;

@@ -29,6 +29,17 @@
 
 namespace recis::embedding {
 
+// What the exchanges of training lookups and their gradient pushes cost this rank.
+struct ExchangeStats {
+  int64_t lookups = 0;
+  int64_t bytes_sent = 0;      // to other ranks: counts, ids, rows, gradients
+  int64_t bytes_received = 0;
+  double seconds = 0;          // in the collectives
+  // 2 x this rank's unique ids x dim x 4 bytes: its rows fetched once and their gradients sent
+  // once, the least any exchange must move (when every owner is remote).
+  int64_t minimum_bytes = 0;
+};
+
 class ShardedExchange {
  public:
   ShardedExchange(std::shared_ptr<dist::Communicator> communicator, std::vector<Table*> tables);
@@ -44,6 +55,8 @@ class ShardedExchange {
                       std::vector<GradAccumulator>& accumulators);
 
   const dist::Communicator& communicator() const { return *communicator_; }
+  const ExchangeStats& stats() const { return stats_; }
+  void reset_stats() { stats_ = {}; }
 
  private:
   // What the last lookup sent, per table: positions of the unique ids in owner-major order.
@@ -69,6 +82,9 @@ class ShardedExchange {
   torch::Tensor send_counts_;     // int64 [world, tables]: ids sent to each owner
   torch::Tensor receive_counts_;  // int64 [world, tables]: ids received from each requester
   bool train_lookup_ = false;     // whether the last lookup may be followed by push_gradients
+  ExchangeStats stats_;
+  // Adds the communicator's traffic since `before` to stats_ (training exchanges only).
+  void count_since(const dist::CommunicatorStats& before);
 };
 
 }  // namespace recis::embedding

@@ -292,6 +292,10 @@ TrainSummary Trainer::train_and_evaluate() {
   std::vector<float> window_scores, window_labels;
   double window_auc = std::nan("");
   phases_ = StepPhases{};
+  if (communicator_) {
+    communicator_->reset_stats();
+    embeddings_->reset_exchange_stats();
+  }
   while (!stop_agreed() && (train.max_steps == 0 || step_ < train.max_steps)) {
     std::optional<PhaseTimer> timer(std::in_place, phases_, Phase::Data);
     std::optional<ragged::Batch> batch = train_data_->next();
@@ -382,6 +386,12 @@ TrainSummary Trainer::train_and_evaluate() {
     for (auto& hook : hooks_) hook->on_train_end(*this);
   }
   summary.phases = phases_;
+  if (communicator_) {
+    const dist::CommunicatorStats& stats = communicator_->stats();
+    summary.communication =
+        CommunicationSummary{stats.bytes_sent, stats.bytes_received, stats.seconds,
+                             embeddings_->exchange()->stats()};
+  }
   return summary;
 }
 

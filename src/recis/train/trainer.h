@@ -49,6 +49,14 @@ enum class RestoreMode {
   Weights,  // embedding rows and dense parameters only (evaluation, warm starts)
 };
 
+// A distributed run's traffic (this rank's view).
+struct CommunicationSummary {
+  int64_t bytes_sent = 0;       // every collective: embedding exchange, all-reduces, agreement
+  int64_t bytes_received = 0;
+  double seconds = 0;           // inside collectives
+  embedding::ExchangeStats embedding;  // the training exchanges alone
+};
+
 struct TrainSummary {
   int64_t steps = 0;
   int64_t samples = 0;
@@ -57,6 +65,7 @@ struct TrainSummary {
   double train_loss = 0;  // mean loss of the last log window
   std::optional<EvalRecord> eval;  // the final evaluation, when there is eval data
   StepPhases phases;               // where this run's time went
+  std::optional<CommunicationSummary> communication;  // distributed runs
 };
 
 class Trainer {
