@@ -28,6 +28,11 @@ inline BenchFlag switch_flag(std::string name, bool* target) {
   return {std::move(name), [target](const std::string&) { *target = true; }, false};
 }
 
+// Any text value (--model dcnv2).
+inline BenchFlag string_flag(std::string name, std::string* target) {
+  return {std::move(name), [target](const std::string& value) { *target = value; }};
+}
+
 template <typename Int>
 BenchFlag positive_integer_flag(std::string name, Int* target) {
   return {std::move(name),

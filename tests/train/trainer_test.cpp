@@ -71,11 +71,11 @@ TEST_F(TrainerTest, LearnsTheGeneratedLabelsWellAboveChance) {
   EXPECT_EQ(summary.samples, 48000);
   ASSERT_TRUE(summary.eval.has_value());
   EXPECT_EQ(summary.eval->samples, 6000);
-  // Chance is 0.5; the generator's Bayes-optimal AUC over all 39 columns is about 0.78, and
+  // Chance is 0.5; the generator's Bayes-optimal AUC over all 39 columns is about 0.72, and
   // these 8 columns carry part of that signal.
   EXPECT_GT(summary.eval->auc, 0.58);
   // Better than the constant prediction of the positive rate (0.25: logloss 0.562).
-  EXPECT_LT(summary.eval->logloss, 0.555);
+  EXPECT_LT(summary.eval->logloss, 0.559);
 }
 
 TEST_F(TrainerTest, TwoRunsWithOneSeedGiveIdenticalLosses) {

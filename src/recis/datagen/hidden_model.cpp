@@ -1,6 +1,7 @@
 #include "recis/datagen/hidden_model.h"
 
 #include <array>
+#include <cmath>
 #include <utility>
 
 #include "recis/datagen/counter_random.h"
@@ -29,13 +30,22 @@ double id_weight_scale(std::uint64_t vocabulary) {
   return 0.085;
 }
 
+// Effects shrink with an id's Zipf rank, as in click logs, where rare ids carry little signal
+// of their own: by 1 / (1 + rank / kShrinkRank).
+constexpr double kShrinkRank = 30;
+
+double rank_shrink(std::uint64_t rank) {
+  return 1.0 / (1.0 + static_cast<double>(rank) / kShrinkRank);
+}
+
 // The hidden factor of (column, rank): kFactorDim normals from kFactorDim / 2 Box-Muller pairs.
 std::array<double, kFactorDim> factor(std::uint64_t seed, std::size_t column, std::uint64_t rank) {
   std::array<double, kFactorDim> v;
+  const double scale = kFactorScale * std::sqrt(rank_shrink(rank));
   for (std::size_t d = 0; d < kFactorDim; d += 2) {
     const auto [first, second] = hashed_normal_pair(hash_key(seed, kFactor + d, column, rank));
-    v[d] = kFactorScale * first;
-    v[d + 1] = kFactorScale * second;
+    v[d] = scale * first;
+    v[d + 1] = scale * second;
   }
   return v;
 }
@@ -66,13 +76,17 @@ double HiddenModel::first_order(const CriteoRow& row) const {
     if (ids == 0) continue;
     double sum = 0;
     for (std::uint32_t k = row.rank_offsets[c]; k < row.rank_offsets[c + 1]; ++k) {
-      sum += hashed_normal(hash_key(seed_, kIdWeight, c, row.ranks[k]));
+      sum += rank_shrink(row.ranks[k]) * hashed_normal(hash_key(seed_, kIdWeight, c, row.ranks[k]));
     }
     logit += id_weight_scale(categorical[c].vocabulary) * sum / ids;
   }
   for (std::size_t j = 0; j < kNumericColumns; ++j) {
     if (row.numeric_state[j] != NumericState::Present) continue;
-    logit += numeric_weights_[j] * row.numeric_latent[j];
+    // The value a model sees, standardised: log(1 + value) undoes the log-normal draw up to the
+    // rounding down, so a model fed log1p(value) can learn this term exactly.
+    const NumericColumn& column = numeric_columns()[j];
+    const double seen = (std::log1p(row.numeric_value[j]) - column.log_mean) / column.log_sd;
+    logit += numeric_weights_[j] * seen;
   }
   return logit;
 }

@@ -1,11 +1,13 @@
 // HiddenModel: the logistic model behind the sample data's labels. Its logit is
 //   bias
 //   + sum over categorical columns c of  scale_c * mean over the row's ids of w(c, id)
-//   + sum over numeric columns j of      a_j * z_j            (z_j: the value's latent normal)
+//   + sum over numeric columns j of      a_j * (log(1 + x_j) - mu_j) / sigma_j  (x_j: the value)
 //   + sum over interacting pairs (c, d) of <v(c, id_c), v(d, id_d)>   (4-dim hidden factors)
 //   + kSequenceWeight * (related share of `hist` - 1/2)        (only with the sequence column)
-// where every weight is a pure function of (seed, column, id) drawn from N(0, 1): a first-order
-// part and pairwise interactions, learnable by DeepFM / DCN, and a target-attention part for DIN.
+// where every weight is a pure function of (seed, column, id) drawn from N(0, 1), shrunk with the
+// id's Zipf rank (rare ids carry little signal, as in click logs): a first-order part and
+// pairwise interactions, learnable by DeepFM / DCN, and a target-attention part for DIN. Every
+// term depends only on what the row stores, so the Bayes-optimal AUC is reachable in principle.
 // Used by CriteoSource. Thread-safety: immutable; logit() may be called concurrently.
 #pragma once
 
