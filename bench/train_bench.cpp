@@ -9,7 +9,10 @@
 // dense model under bfloat16 autocast (train.bf16, what `recis train --bf16` does; embedding rows
 // and optimizer state stay float32). ratio = ours (bf16) / baseline samples/s; the float32 run's
 // numbers are in "fp32". Each of our runs reports where its time went, in ms per step
-// (train::StepPhases; printed as a table with --breakdown, always in the JSON line).
+// (train::StepPhases; printed as a table with --breakdown, always in the JSON line). Two more bf16
+// runs: "in_memory" trains from the same batches read into memory beforehand (streaming /
+// in-memory samples/s says how well IO is hidden) and "bf16_rows" stores the deep embedding rows
+// in bfloat16 (its AUC minus the fp32-rows run's).
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -155,17 +158,33 @@ int run_train_bench(const std::vector<std::string>& args) {
   std::printf("data: %zu training + %zu eval rows, Bayes-optimal AUC %.4f\n", options.rows,
               options.eval_rows, generated.bayes_auc);
 
-  auto run_ours = [&](bool bf16) {
-    train::Trainer trainer(train::parse_experiment_config(deepfm_bench_config(dir.path(), options.batch_size, bf16),
-                                                          "bench-train.toml"));
+  // One of our runs: fp32 or bf16 autocast; `in_memory` trains from batches read beforehand
+  // (no IO during training); `bf16_rows` stores the deep embedding rows in bfloat16.
+  auto run_ours = [&](const char* what, bool bf16, bool in_memory, bool bf16_rows) {
+    std::vector<std::string> overrides;
+    if (bf16_rows) overrides.push_back("embedding[0].dtype=\"bf16\"");
+    train::Trainer trainer(train::parse_experiment_config(
+        deepfm_bench_config(dir.path(), options.batch_size, bf16), "bench-train.toml", overrides));
+    std::vector<ragged::Batch> batches;
+    std::size_t next = 0;
+    if (in_memory) {
+      while (auto batch = trainer.train_dataset().next()) batches.push_back(std::move(*batch));
+      trainer.set_batch_source([&]() -> std::optional<ragged::Batch> {
+        if (next == batches.size()) return std::nullopt;
+        return batches[next++];
+      });
+    }
     const train::TrainSummary summary = trainer.train_and_evaluate();
-    std::printf("%-34s %10.0f samples/s  eval auc %.4f  logloss %.4f\n",
-                bf16 ? "recis DeepFM (bf16 autocast)" : "recis DeepFM (fp32)",
+    std::printf("%-34s %10.0f samples/s  eval auc %.4f  logloss %.4f\n", what,
                 summary.samples_per_s, summary.eval->auc, summary.eval->logloss);
     return summary;
   };
-  const train::TrainSummary fp32 = run_ours(false);
-  const train::TrainSummary ours = run_ours(true);
+  const train::TrainSummary fp32 = run_ours("recis DeepFM (fp32)", false, false, false);
+  const train::TrainSummary ours = run_ours("recis DeepFM (bf16 autocast)", true, false, false);
+  const train::TrainSummary memory =
+      run_ours("recis DeepFM (bf16, batches in memory)", true, true, false);
+  const train::TrainSummary rows16 =
+      run_ours("recis DeepFM (bf16, bf16 rows)", true, false, true);
   if (options.breakdown) print_breakdown(fp32, ours);
 
   const nlohmann::json baseline = run_baseline(dir.path(), options);
@@ -185,6 +204,12 @@ int run_train_bench(const std::vector<std::string>& args) {
                  {"auc", fp32.eval->auc},
                  {"ms_per_step", phase_ms_per_step(fp32)},
                  {"ratio", fp32.samples_per_s / baseline["samples_per_s"].get<double>()}}},
+       {"in_memory", {{"samples_per_s", memory.samples_per_s},
+                      {"auc", memory.eval->auc},
+                      {"streaming_vs_in_memory", ours.samples_per_s / memory.samples_per_s}}},
+       {"bf16_rows", {{"samples_per_s", rows16.samples_per_s},
+                      {"auc", rows16.eval->auc},
+                      {"auc_minus_fp32_rows", rows16.eval->auc - ours.eval->auc}}},
        {"baseline_auc", baseline["auc"]},
        {"bayes_auc", generated.bayes_auc},
        {"baseline_buckets", options.buckets},

@@ -298,7 +298,7 @@ TrainSummary Trainer::train_and_evaluate() {
   }
   while (!stop_agreed() && (train.max_steps == 0 || step_ < train.max_steps)) {
     std::optional<PhaseTimer> timer(std::in_place, phases_, Phase::Data);
-    std::optional<ragged::Batch> batch = train_data_->next();
+    std::optional<ragged::Batch> batch = batch_source_ ? batch_source_() : train_data_->next();
     const int64_t global_rows = agree_on_batch(batch);
     timer.reset();
     if (global_rows == 0) break;

@@ -27,6 +27,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -83,6 +84,12 @@ class Trainer {
   void add_hook(std::shared_ptr<Hook> hook);
 
   TrainSummary train_and_evaluate();
+  // Trains from `next` (nullopt ends the data) instead of the training dataset: batches already in
+  // memory, to measure training without IO (`recis bench train`). Checkpoints then record the
+  // dataset's untouched position. Unset with an empty function.
+  void set_batch_source(std::function<std::optional<ragged::Batch>()> next) {
+    batch_source_ = std::move(next);
+  }
   // Scores the eval data (at most train.eval_steps batches when set) with read-only lookups.
   // Throws ConfigError when the config has no eval paths.
   EvalRecord evaluate();
@@ -141,6 +148,7 @@ class Trainer {
   std::shared_ptr<dist::Communicator> communicator_;  // null: a single process
   std::vector<std::shared_ptr<Hook>> hooks_;
   std::unique_ptr<io::OrcDataset> train_data_;  // null without data.train (evaluation only)
+  std::function<std::optional<ragged::Batch>()> batch_source_;  // replaces train_data_ when set
   std::unique_ptr<feature::Engine> features_;  // null when no [[features]]
   std::unique_ptr<optim::SparseOptimizer> sparse_optimizer_;
   std::unique_ptr<embedding::Engine> embeddings_;
