@@ -1,4 +1,5 @@
-// `recis bench train [--rows N] [--eval-rows N] [--batch-size N] [--buckets N] [--breakdown]`:
+// `recis bench train [--rows N] [--eval-rows N] [--batch-size N] [--buckets N] [--read-threads N]
+// [--breakdown]`:
 // DeepFM training
 // throughput and quality on `recis gen-data` data, ours vs a plain PyTorch DeepFM as a user
 // writes it (bench/baselines/deepfm_torch.py on Debian's python3-torch: nn.EmbeddingBag
@@ -43,6 +44,7 @@ struct Options {
   std::size_t eval_rows = 50'000;
   int64_t batch_size = 4096;
   int64_t buckets = 1 << 18;
+  std::size_t read_threads = 0;  // 0: the configured thread count
   bool breakdown = false;
 };
 
@@ -147,6 +149,7 @@ int run_train_bench(const std::vector<std::string>& args) {
                      positive_integer_flag("--eval-rows", &options.eval_rows),
                      positive_integer_flag("--batch-size", &options.batch_size),
                      positive_integer_flag("--buckets", &options.buckets),
+                     positive_integer_flag("--read-threads", &options.read_threads),
                      switch_flag("--breakdown", &options.breakdown)});
   const ScratchDir dir("train");
   const datagen::GenerationSummary generated = datagen::generate_criteo(
@@ -162,6 +165,9 @@ int run_train_bench(const std::vector<std::string>& args) {
   // (no IO during training); `bf16_rows` stores the deep embedding rows in bfloat16.
   auto run_ours = [&](const char* what, bool bf16, bool in_memory, bool bf16_rows) {
     std::vector<std::string> overrides;
+    if (options.read_threads > 0) {
+      overrides.push_back("data.read_threads=" + std::to_string(options.read_threads));
+    }
     if (bf16_rows) overrides.push_back("embedding[0].dtype=\"bf16\"");
     train::Trainer trainer(train::parse_experiment_config(
         deepfm_bench_config(dir.path(), options.batch_size, bf16), "bench-train.toml", overrides));
