@@ -2,11 +2,7 @@
 // each with its own Communicator over loopback) that each embed half of a batch give the single
 // engine's outputs for their rows, and after backward the owners hold exactly the single
 // engine's summed gradients and counts, each id on the one rank that owns it.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <map>
 #include <random>
@@ -14,6 +10,7 @@
 #include <vector>
 
 #include "recis/dist/communicator.h"
+#include "recis/dist/free_port.h"
 #include "recis/embedding/core/id_owner.h"
 #include "recis/embedding/engine.h"
 
@@ -22,18 +19,6 @@ namespace {
 
 using ragged::Batch;
 using ragged::RaggedTensor;
-
-uint16_t free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof(address);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
 
 std::vector<EmbeddingOptions> features() {
   EmbeddingOptions a("a", 4), b("b", 4), c("c", 8), seq("seq", 4);
@@ -112,7 +97,7 @@ TEST(ShardedExchange, TwoRanksEmbedAndAccumulateWhatOneEngineDoes) {
   Gradients expected;
   collect(single, expected, 0, 1);
 
-  const uint16_t port = free_port();
+  const uint16_t port = dist::free_loopback_port();
   std::vector<EmbeddingOutputs> outputs(2);
   std::vector<Gradients> got(2);
   std::vector<std::string> failures(2);

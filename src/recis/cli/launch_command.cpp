@@ -5,10 +5,7 @@
 // When a rank fails, the others get a grace period to fail on their own (they see the broken
 // connection at their next collective) and are then killed; launch then fails naming the first
 // rank that failed and its exit status. docs/distributed.md.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,6 +21,7 @@
 #include "recis/cli/command_registry.h"
 #include "recis/common/error.h"
 #include "recis/common/logging.h"
+#include "recis/dist/free_port.h"
 
 namespace recis::cli {
 namespace {
@@ -39,22 +37,6 @@ std::vector<pid_t> g_children;
 
 void forward_signal(int signal) {
   for (pid_t child : g_children) kill(child, signal);
-}
-
-uint16_t free_loopback_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw Error("launch: cannot open a socket to find a free port");
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof(address);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    close(fd);
-    throw Error("launch: cannot bind a loopback socket to find a free port");
-  }
-  close(fd);
-  return ntohs(address.sin_port);
 }
 
 std::string describe_status(int status) {
@@ -94,7 +76,7 @@ void run_launch(const LaunchOptions& options) {
                       ": expected 1..65535 (0: a free port)");
   }
   const uint16_t port = options.master_port > 0 ? static_cast<uint16_t>(options.master_port)
-                                                : free_loopback_port();
+                                                : dist::free_loopback_port();
   std::vector<pid_t> ranks;
   for (int rank = 0; rank < options.ranks; ++rank) ranks.push_back(spawn_rank(options, rank, port));
   g_children = ranks;
