@@ -91,6 +91,26 @@ TEST_F(TrainerTest, TwoRunsWithOneSeedGiveIdenticalLosses) {
   EXPECT_EQ(runs[0], runs[1]);
 }
 
+TEST_F(TrainerTest, ThePipelineTrainsExactlyWhatTheSerialLoopTrains) {
+  std::vector<double> losses[2];
+  double aucs[2] = {0, 0};
+  for (int pipelined = 0; pipelined < 2; ++pipelined) {
+    Trainer trainer(parse_experiment_config(
+        config_text(std::string("max_steps = 12\ngrad_accum = 2\npipeline = ") +
+                    (pipelined ? "true" : "false") + "\n"),
+        "test.toml"));
+    auto recorder = std::make_shared<LossRecorder>();
+    trainer.add_hook(recorder);
+    const TrainSummary summary = trainer.train_and_evaluate();
+    losses[pipelined] = recorder->losses;
+    ASSERT_TRUE(summary.eval.has_value());
+    aucs[pipelined] = summary.eval->auc;
+  }
+  ASSERT_EQ(losses[0].size(), 12u);
+  EXPECT_EQ(losses[1], losses[0]);
+  EXPECT_EQ(aucs[1], aucs[0]);
+}
+
 TEST_F(TrainerTest, AccumulatedMicroBatchesFollowTheLargeBatch) {
   auto large = parse_experiment_config(config_text("max_steps = 6\n"), "test.toml",
                                        {"data.batch_size=1024"});

@@ -13,11 +13,7 @@
 namespace recis::embedding {
 namespace {
 
-// A feature's ids and their ragged layout (positions are filled in after deduplication).
-struct FeatureInput {
-  torch::Tensor ids;  // int64 [N], contiguous
-  FeatureIds layout;
-};
+using FeatureInput = PreparedIds::Input;
 
 FeatureInput resolve_input(const ragged::Batch& batch, const EmbeddingOptions& feature) {
   const std::string& column = feature.input_column();
@@ -91,26 +87,31 @@ Table& Engine::table(const std::string& name) {
 }
 
 EmbeddingOutputs Engine::forward(const ragged::Batch& batch, int64_t step, LookupMode mode) {
-  EmbeddingOutputs outputs;
   thread_local IdDedup dedup;
+  return forward(prepare(batch, dedup), step, mode);
+}
+
+PreparedIds Engine::prepare(const ragged::Batch& batch, IdDedup& dedup) const {
   const std::size_t table_count = tables_.size();
-  std::vector<std::vector<FeatureInput>> inputs(table_count);
-  std::vector<torch::Tensor> inverses(table_count);
-  std::vector<std::vector<int64_t>> unique(table_count);
-  std::vector<std::vector<uint32_t>> counts(table_count);
+  PreparedIds prepared;
+  prepared.inputs.resize(table_count);
+  prepared.inverses.resize(table_count);
+  prepared.unique.resize(table_count);
+  prepared.counts.resize(table_count);
   for (std::size_t t = 0; t < table_count; ++t) {
     const std::vector<std::size_t>& members = features_of_table_[t];
     const bool merged = tables_[t]->children().size() > 1;
+    std::vector<FeatureInput>& inputs = prepared.inputs[t];
     int64_t total = 0;
     for (std::size_t f : members) {
-      inputs[t].push_back(resolve_input(batch, features_[f]));
-      total += inputs[t].back().ids.numel();
+      inputs.push_back(resolve_input(batch, features_[f]));
+      total += inputs.back().ids.numel();
     }
     std::vector<int64_t> ids(static_cast<std::size_t>(total));
     int64_t start = 0;
     for (std::size_t k = 0; k < members.size(); ++k) {
-      const int64_t* source = inputs[t][k].ids.data_ptr<int64_t>();
-      const int64_t n = inputs[t][k].ids.numel();
+      const int64_t* source = inputs[k].ids.data_ptr<int64_t>();
+      const int64_t n = inputs[k].ids.numel();
       if (merged) {
         const int64_t child = plan_.features[members[k]].child;
         for (int64_t i = 0; i < n; ++i) ids[start + i] = encode_child_id(child, source[i]);
@@ -119,11 +120,25 @@ EmbeddingOutputs Engine::forward(const ragged::Batch& batch, int64_t step, Looku
       }
       start += n;
     }
-    inverses[t] = torch::empty({total}, torch::kInt64);
-    dedup.run(ids, std::span<int64_t>(inverses[t].data_ptr<int64_t>(), ids.size()));
-    unique[t] = dedup.unique();
-    counts[t] = dedup.counts();
+    prepared.inverses[t] = torch::empty({total}, torch::kInt64);
+    dedup.run(ids, std::span<int64_t>(prepared.inverses[t].data_ptr<int64_t>(), ids.size()));
+    prepared.unique[t] = dedup.unique();
+    prepared.counts[t] = dedup.counts();
   }
+  return prepared;
+}
+
+EmbeddingOutputs Engine::forward(PreparedIds prepared, int64_t step, LookupMode mode) {
+  EmbeddingOutputs outputs;
+  const std::size_t table_count = tables_.size();
+  if (prepared.inputs.size() != table_count) {
+    throw Error("embedding: prepared ids for " + std::to_string(prepared.inputs.size()) +
+                " tables, the engine has " + std::to_string(table_count));
+  }
+  std::vector<std::vector<FeatureInput>>& inputs = prepared.inputs;
+  std::vector<torch::Tensor>& inverses = prepared.inverses;
+  std::vector<std::vector<int64_t>>& unique = prepared.unique;
+  std::vector<std::vector<uint32_t>>& counts = prepared.counts;
 
   // Each table's unique rows: from the local table, or from their owners when sharded.
   std::vector<torch::Tensor> unique_rows(table_count);

@@ -29,6 +29,8 @@
 
 #include "recis/common/thread_pool.h"
 #include "recis/dist/communicator.h"
+#include "recis/embedding/combine.h"
+#include "recis/embedding/core/id_dedup.h"
 #include "recis/embedding/embedding_options.h"
 #include "recis/embedding/grad_accumulator.h"
 #include "recis/embedding/sharded_exchange.h"
@@ -49,6 +51,20 @@ struct EngineOptions {
   std::shared_ptr<dist::Communicator> communicator;
 };
 
+// What forward needs from a batch before it touches any table: per physical table, its
+// features' ids (child-encoded when merged) deduplicated. A pure function of the batch, so a
+// pipeline may prepare the next batch on another thread while the current one trains.
+struct PreparedIds {
+  struct Input {
+    torch::Tensor ids;   // int64 [N], contiguous
+    FeatureIds layout;   // positions filled in by forward
+  };
+  std::vector<std::vector<Input>> inputs;      // per table, per member feature
+  std::vector<torch::Tensor> inverses;         // per table: position in unique of each id
+  std::vector<std::vector<int64_t>> unique;    // per table
+  std::vector<std::vector<uint32_t>> counts;   // per table: occurrences of each unique id
+};
+
 struct EmbeddingOutputs {
   std::map<std::string, torch::Tensor> embeddings;  // feature name -> its combined output
   // Tile features: bool [B, tile_len], true where the row has an entry (the rest is padding).
@@ -65,6 +81,10 @@ class Engine {
 
   // Throws recis::Error naming the feature and column when an input is missing or not int64 ids.
   EmbeddingOutputs forward(const ragged::Batch& batch, int64_t step, LookupMode mode);
+  // forward in two parts: prepare() reads and deduplicates the batch's ids (thread-safe, touches
+  // no table; `scratch` is the caller's, one per thread) and forward(prepared) does the rest.
+  PreparedIds prepare(const ragged::Batch& batch, IdDedup& scratch) const;
+  EmbeddingOutputs forward(PreparedIds prepared, int64_t step, LookupMode mode);
   // Distributed only: a rank without a batch of its own answers the other ranks' forward (with
   // the same step and mode). A Train call must be followed by accumulate_gradients() like forward.
   void serve_peers(int64_t step, LookupMode mode);

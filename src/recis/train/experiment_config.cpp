@@ -51,6 +51,7 @@ TrainConfig read_train(ConfigTable table) {
   if (train.clip_norm < 0) table.fail("clip_norm", "expected a number >= 0 (0 = off)");
   train.seed = static_cast<uint64_t>(table.integer_at_least("seed", 0, 0));
   train.bf16 = table.boolean_or("bf16", false);
+  train.pipeline = table.boolean_or("pipeline", train.pipeline);
   train.profile = table.string_or("profile", "");
   train.output = table.string_or("output", train.output.string());
   train.checkpoint_every = table.integer_at_least("checkpoint_every", 0, 0);

@@ -52,6 +52,7 @@ struct TrainConfig {
   double clip_norm = 0;     // global gradient norm (sparse + dense); 0: off
   uint64_t seed = 0;
   bool bf16 = false;        // dense model under CPU autocast (bfloat16)
+  bool pipeline = true;     // prepare the next batch on a second thread (identical results)
   std::string profile;      // if set, a chrome trace of steps 2..4 is written to this file
   std::filesystem::path output = "recis-out";
   // Checkpoints go to output/ckpt-STEP (docs/checkpoints.md).

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <functional>
+#include <future>
 #include <optional>
 #include <type_traits>
 
@@ -153,7 +154,13 @@ Trainer::Forward Trainer::forward(const ragged::Batch& batch, embedding::LookupM
   const ragged::Batch features = features_ ? features_->run(batch) : batch;
   timer.emplace(timed, Phase::EmbeddingForward);
   embedding::EmbeddingOutputs embedded = embeddings_->forward(features, step_ + 1, mode);
-  timer.emplace(timed, Phase::DenseForward);
+  timer.reset();
+  return dense_forward(batch, features, std::move(embedded), timed);
+}
+
+Trainer::Forward Trainer::dense_forward(const ragged::Batch& batch, const ragged::Batch& features,
+                                        embedding::EmbeddingOutputs embedded, StepPhases& timed) {
+  PhaseTimer timer(timed, Phase::DenseForward);
   models::ModelInputs inputs;
   inputs.embeddings = std::move(embedded.embeddings);
   inputs.sequence_masks = std::move(embedded.sequence_masks);
@@ -171,6 +178,31 @@ Trainer::Forward Trainer::forward(const ragged::Batch& batch, embedding::LookupM
   }
   out.labels = batch.dense(config_.data.label).to(torch::kFloat32).reshape(-1).contiguous();
   return out;
+}
+
+std::optional<Trainer::PreparedBatch> Trainer::read_and_prepare(StepPhases* phases) {
+  StepPhases unused;
+  StepPhases& timed = phases ? *phases : unused;
+  std::optional<PhaseTimer> reading(std::in_place, timed, Phase::Data);
+  std::optional<ragged::Batch> batch = batch_source_ ? batch_source_() : train_data_->next();
+  reading.reset();
+  if (!batch) return std::nullopt;
+  PreparedBatch prepared;
+  if (!batch_source_) prepared.data_state = train_data_->state();
+  {
+    PhaseTimer timer(timed, Phase::Features);
+    prepared.features = features_ ? features_->run(*batch) : *batch;
+  }
+  {
+    PhaseTimer timer(timed, Phase::EmbeddingForward);
+    prepared.ids = embeddings_->prepare(prepared.features, pipeline_dedup_);
+  }
+  prepared.batch = std::move(*batch);
+  return prepared;
+}
+
+nlohmann::json Trainer::data_position() const {
+  return consumed_data_state_.is_null() ? train_data_->state() : consumed_data_state_;
 }
 
 void Trainer::apply_learning_rates() {
@@ -215,7 +247,7 @@ bool Trainer::stop_agreed() {
   return stops[0].item<int64_t>() > 0;
 }
 
-int64_t Trainer::agree_on_batch(const std::optional<ragged::Batch>& batch) {
+int64_t Trainer::agree_on_batch(const ragged::Batch* batch) {
   const int64_t rows = batch ? batch->dense(config_.data.label).size(0) : 0;
   if (!communicator_) return rows;
   std::vector<torch::Tensor> counts{torch::tensor({int64_t{batch ? 1 : 0}, rows})};
@@ -296,13 +328,34 @@ TrainSummary Trainer::train_and_evaluate() {
     communicator_->reset_stats();
     embeddings_->reset_exchange_stats();
   }
+  // The pipeline (train.pipeline): batch k+1 is read, featurized and its ids deduplicated on
+  // another thread while batch k trains. Lookups, updates and the data position recorded in
+  // checkpoints stay in batch order, so results are identical either way.
+  std::future<std::optional<PreparedBatch>> ahead;
+  auto prepare_ahead = [this] { return read_and_prepare(nullptr); };
   while (!stop_agreed() && (train.max_steps == 0 || step_ < train.max_steps)) {
     std::optional<PhaseTimer> timer(std::in_place, phases_, Phase::Data);
-    std::optional<ragged::Batch> batch = batch_source_ ? batch_source_() : train_data_->next();
-    const int64_t global_rows = agree_on_batch(batch);
+    std::optional<PreparedBatch> prepared;
+    if (train.pipeline) {
+      if (!ahead.valid()) ahead = std::async(std::launch::async, prepare_ahead);
+      prepared = ahead.get();
+      timer.reset();
+    } else {
+      timer.reset();
+      prepared = read_and_prepare(&phases_);
+    }
+    timer.emplace(phases_, Phase::Data);
+    const int64_t global_rows = agree_on_batch(prepared ? &prepared->batch : nullptr);
     timer.reset();
     if (global_rows == 0) break;
-    const Forward out = forward(*batch, embedding::LookupMode::Train, &phases_);
+    if (train.pipeline) ahead = std::async(std::launch::async, prepare_ahead);
+    if (!prepared->data_state.is_null()) consumed_data_state_ = std::move(prepared->data_state);
+    timer.emplace(phases_, Phase::EmbeddingForward);
+    embedding::EmbeddingOutputs embedded =
+        embeddings_->forward(std::move(prepared->ids), step_ + 1, embedding::LookupMode::Train);
+    timer.reset();
+    const Forward out =
+        dense_forward(prepared->batch, prepared->features, std::move(embedded), phases_);
     timer.emplace(phases_, Phase::Backward);
     const torch::Tensor loss =
         torch::binary_cross_entropy_with_logits(out.logits, out.labels);
@@ -370,6 +423,7 @@ TrainSummary Trainer::train_and_evaluate() {
       model_->train();
     }
   }
+  if (ahead.valid()) ahead.wait();  // a batch read ahead is dropped; data_position() is before it
   if (window_steps > 0) summary.train_loss = window_loss / static_cast<double>(window_steps);
   summary.steps = step_;
   summary.samples = samples_;

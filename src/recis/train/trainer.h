@@ -12,6 +12,8 @@
 // model and optimizer, the data position, step, RNG, and a partial gradient accumulation when
 // training was stopped inside one; restore_checkpoint() puts it back.
 // Without data.train (recis eval) the trainer only evaluates.
+// With train.pipeline (default) the next batch is read, featurized and its ids deduplicated on a
+// second thread while the current one trains; results are identical to the unpipelined loop.
 // Distributed (a Communicator of world size > 1, docs/distributed.md): each rank reads its own
 // shard of the data (worker_idx = rank) with data.batch_size rows per micro-batch; embedding rows
 // are sharded by id over the ranks; each rank's loss is scaled by its share of the global batch
@@ -24,6 +26,8 @@
 #pragma once
 
 #include <torch/torch.h>
+
+#include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <filesystem>
@@ -127,6 +131,22 @@ class Trainer {
   // Times its parts into `phases` when given (training steps).
   Forward forward(const ragged::Batch& batch, embedding::LookupMode mode,
                   StepPhases* phases = nullptr);
+  // The model on a batch whose features and embeddings are done.
+  Forward dense_forward(const ragged::Batch& batch, const ragged::Batch& features,
+                        embedding::EmbeddingOutputs embedded, StepPhases& phases);
+  // A training batch read ahead: the batch, its features, its embedding ids deduplicated and the
+  // dataset position after it (null when batches come from a batch source).
+  struct PreparedBatch {
+    ragged::Batch batch;
+    ragged::Batch features;
+    embedding::PreparedIds ids;
+    nlohmann::json data_state;
+  };
+  // The next training batch, prepared; nullopt at the end of the data. Runs on the pipeline's
+  // thread (phases null) or on the training thread (phases timed).
+  std::optional<PreparedBatch> read_and_prepare(StepPhases* phases);
+  // Where the data continues after the last trained batch (checkpoints).
+  nlohmann::json data_position() const;
   void optimizer_step();
   // Distributed: sums every dense gradient over the ranks, in flat buckets.
   void all_reduce_dense_gradients();
@@ -135,7 +155,7 @@ class Trainer {
   bool stop_agreed();
   // The rows of this micro-batch over all ranks, or 0 when some rank has no batch left (all
   // ranks then stop). A single process returns its own rows (0 without a batch).
-  int64_t agree_on_batch(const std::optional<ragged::Batch>& batch);
+  int64_t agree_on_batch(const ragged::Batch* batch);
   // Every rank's values concatenated (rank order); a single process returns its own.
   template <typename T>
   std::vector<T> gather_from_ranks(const std::vector<T>& values, const char* what);
@@ -162,6 +182,8 @@ class Trainer {
   int64_t samples_ = 0;     // training samples seen, across resumes
   double step_loss_ = 0;    // the step in progress' loss so far
   std::atomic<bool> stop_requested_ = false;
+  nlohmann::json consumed_data_state_;  // data_position() once a batch was trained (pipeline)
+  embedding::IdDedup pipeline_dedup_;    // read_and_prepare's scratch (one batch at a time)
   int64_t saves_ = 0;  // checkpoints saved by this process (keys a distributed save's exchange)
   StepPhases phases_;
 };

@@ -179,7 +179,7 @@ std::filesystem::path Trainer::save_checkpoint() {
     staging->write_file(kTrainerFile, trainer_state.dump(2) + "\n");
   }
   if (world == 1) {
-    if (train_data_) staging->write_file(kDataFile, train_data_->state().dump(2) + "\n");
+    if (train_data_) staging->write_file(kDataFile, data_position().dump(2) + "\n");
     const std::filesystem::path path = staging->commit(config_.train.keep_checkpoints);
     RECIS_LOG(Info) << "checkpoint " << path.string() << " in "
                     << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
@@ -187,7 +187,7 @@ std::filesystem::path Trainer::save_checkpoint() {
     return path;
   }
   nlohmann::json rank_state = {{"cpu_generator", generator}, {"step_loss", step_loss_}};
-  if (train_data_) rank_state["data"] = train_data_->state();
+  if (train_data_) rank_state["data"] = data_position();
   staging->write_file(rank_state_file(me, world), rank_state.dump(2) + "\n");
   if (me != 0) {
     nlohmann::json files = nlohmann::json::array();
@@ -254,8 +254,10 @@ void Trainer::restore_checkpoint(const std::filesystem::path& checkpoint_dir, Re
     if (saved_world > 1) {
       if (!own.contains("data")) throw Error(own_where + ": missing 'data'");
       train_data_->restore(own.at("data"));
+      consumed_data_state_ = nullptr;
     } else {
       train_data_->restore(parse_listed_json(checkpoint_dir, manifest, kDataFile));
+      consumed_data_state_ = nullptr;
     }
   } else {
     if (micro_ > 0) {
@@ -266,6 +268,7 @@ void Trainer::restore_checkpoint(const std::filesystem::path& checkpoint_dir, Re
     set_cpu_generator_state(
         from_hex(json_field<std::string>(state, "cpu_generator", trainer_where), trainer_where));
     step_loss_ = 0;
+    consumed_data_state_ = nullptr;
     RECIS_LOG(Warning) << checkpoint_dir.string() << " was saved by " << saved_world
                        << " ranks and resumes with " << world_size()
                        << ": rows re-partitioned, dense and optimizer state and step " << step_
