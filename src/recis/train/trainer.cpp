@@ -213,11 +213,19 @@ void Trainer::apply_learning_rates() {
 void Trainer::all_reduce_dense_gradients() {
   // Buckets of up to 4M floats: few collectives, bounded extra memory.
   constexpr int64_t kBucketFloats = int64_t{1} << 22;
+  // A parameter that some rank gave a gradient gets zeros where it has none; one that no rank
+  // used keeps no gradient, so the optimizer skips it as a single process would.
+  std::vector<torch::Tensor> params = model_->parameters();
+  std::vector<torch::Tensor> used{torch::zeros({static_cast<int64_t>(params.size())}, torch::kInt64)};
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    used[0].data_ptr<int64_t>()[i] = params[i].grad().defined() ? 1 : 0;
+  }
+  communicator_->all_reduce_sum(used, "dense gradient presence");
   std::vector<torch::Tensor> grads;
-  for (const torch::Tensor& param : model_->parameters()) {
-    // A parameter no rank used has no gradient anywhere; one some rank used gets zeros here.
-    if (!param.grad().defined()) param.mutable_grad() = torch::zeros_like(param);
-    grads.push_back(param.grad());
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    if (used[0].data_ptr<int64_t>()[i] == 0) continue;
+    if (!params[i].grad().defined()) params[i].mutable_grad() = torch::zeros_like(params[i]);
+    grads.push_back(params[i].grad());
   }
   std::size_t begin = 0;
   while (begin < grads.size()) {
