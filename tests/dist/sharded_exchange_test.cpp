@@ -77,7 +77,9 @@ void collect(Engine& engine, Gradients& into, int owner_rank, int world) {
     }
     for (int64_t i = 0; i < grad.ids.size(0); ++i) {
       const int64_t id = grad.ids[i].item<int64_t>();
-      if (world > 1) EXPECT_EQ(owner_of_id(id, world), owner_rank) << table << " id " << id;
+      if (world > 1) {
+        EXPECT_EQ(owner_of_id(id, world), owner_rank) << table << " id " << id;
+      }
       const torch::Tensor row = grad.values[i].contiguous();
       into.values[{table, id}] =
           std::vector<float>(row.data_ptr<float>(), row.data_ptr<float>() + row.numel());
@@ -121,7 +123,7 @@ TEST(ShardedExchange, TwoRanksEmbedAndAccumulateWhatOneEngineDoes) {
       if (rank == 0) {
         outputs[0] = engine.forward(batch_rows(0, 64), 2, LookupMode::Eval);
       } else {
-        engine.serve_peers(2, LookupMode::Eval);
+        engine.serve_peers(2);
       }
     } catch (const std::exception& error) {
       failures[rank] = error.what();

@@ -4,6 +4,7 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <numeric>
 
@@ -116,17 +117,19 @@ torch::Tensor Communicator::all_to_all(const torch::Tensor& send,
   return output;
 }
 
-torch::Tensor Communicator::all_gather_counts(const torch::Tensor& counts, const char* what) {
+std::vector<torch::Tensor> Communicator::all_gather_equal(const torch::Tensor& tensor,
+                                                          const char* what) {
   const Clock::time_point start = Clock::now();
-  std::vector<torch::Tensor> inputs{counts.to(torch::kInt64).contiguous()};
+  std::vector<torch::Tensor> inputs{tensor.contiguous()};
   std::vector<std::vector<torch::Tensor>> outputs(1);
   for (int r = 0; r < env_.world_size; ++r) outputs[0].push_back(torch::empty_like(inputs[0]));
-  const int64_t bytes = inputs[0].numel() * 8 * (env_.world_size - 1);
+  const int64_t bytes =
+      inputs[0].numel() * static_cast<int64_t>(inputs[0].element_size()) * (env_.world_size - 1);
   stats_.bytes_sent += bytes;
   stats_.bytes_received += bytes;
   wait_for(impl_->group->allgather(outputs, inputs), env_, timeout_, "all_gather", what, stats_,
            start);
-  return torch::stack(outputs[0]);
+  return std::move(outputs[0]);
 }
 
 void Communicator::all_reduce_sum(std::vector<torch::Tensor>& tensors, const char* what) {
@@ -144,31 +147,19 @@ void Communicator::all_reduce_sum(std::vector<torch::Tensor>& tensors, const cha
 }
 
 torch::Tensor Communicator::all_gather_rows(const torch::Tensor& rows, const char* what) {
-  const torch::Tensor sizes = all_gather_counts(torch::tensor({rows.size(0)}), what).view(-1);
-  const int64_t longest = sizes.max().item<int64_t>();
+  const std::vector<torch::Tensor> sizes = all_gather_equal(torch::tensor({rows.size(0)}), what);
+  int64_t longest = 0;
+  for (const torch::Tensor& size : sizes) longest = std::max(longest, size.item<int64_t>());
   std::vector<int64_t> shape = rows.sizes().vec();
   shape[0] = longest;
   torch::Tensor padded = torch::zeros(shape, rows.options());
   padded.narrow(0, 0, rows.size(0)).copy_(rows);
-  const Clock::time_point start = Clock::now();
-  std::vector<torch::Tensor> inputs{padded};
-  std::vector<std::vector<torch::Tensor>> outputs(1);
-  for (int r = 0; r < env_.world_size; ++r) outputs[0].push_back(torch::empty_like(padded));
-  const int64_t bytes = padded.numel() * static_cast<int64_t>(padded.element_size());
-  stats_.bytes_sent += bytes * (env_.world_size - 1);
-  stats_.bytes_received += bytes * (env_.world_size - 1);
-  wait_for(impl_->group->allgather(outputs, inputs), env_, timeout_, "all_gather", what, stats_,
-           start);
+  const std::vector<torch::Tensor> gathered = all_gather_equal(padded, what);
   std::vector<torch::Tensor> parts;
   for (int r = 0; r < env_.world_size; ++r) {
-    parts.push_back(outputs[0][r].narrow(0, 0, sizes[r].item<int64_t>()));
+    parts.push_back(gathered[r].narrow(0, 0, sizes[r].item<int64_t>()));
   }
   return torch::cat(parts);
-}
-
-void Communicator::barrier(const char* what) {
-  const Clock::time_point start = Clock::now();
-  wait_for(impl_->group->barrier(), env_, timeout_, "barrier", what, stats_, start);
 }
 
 void Communicator::store_set(const std::string& key, const std::string& value) {

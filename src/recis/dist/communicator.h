@@ -4,7 +4,7 @@
 //   all_to_all   rows of a tensor to every rank (the embedding exchange),
 //   all_reduce_sum   in place (dense gradients, counters),
 //   all_gather_rows  variable-length rows from every rank (evaluation predictions),
-//   barrier, and the store's set/get (small text, e.g. checkpoint manifests).
+//   and the store's set/get (small text, e.g. checkpoint manifests).
 // A rank that died or hangs makes every collective of the others fail within the timeout with a
 // recis::Error naming this rank, the collective and what it carried; none waits forever.
 // Made by the CLI from DistEnv (or by tests); shared by the trainer and the embedding engine.
@@ -49,13 +49,10 @@ class Communicator {
   // payload in errors.
   torch::Tensor all_to_all(const torch::Tensor& send, const std::vector<int64_t>& send_rows,
                            const std::vector<int64_t>& recv_rows, const char* what);
-  // Every rank's [n_r] int64 counts -> [world, n] (n equal on all ranks).
-  torch::Tensor all_gather_counts(const torch::Tensor& counts, const char* what);
   // Each tensor summed over all ranks, in place (contiguous float or int64).
   void all_reduce_sum(std::vector<torch::Tensor>& tensors, const char* what);
   // Every rank's rows (any count, same trailing shape and dtype) concatenated in rank order.
   torch::Tensor all_gather_rows(const torch::Tensor& rows, const char* what);
-  void barrier(const char* what);
 
   void store_set(const std::string& key, const std::string& value);
   // Waits for the key up to the timeout.
@@ -65,6 +62,9 @@ class Communicator {
   void reset_stats() { stats_ = {}; }
 
  private:
+  // Every rank's tensor (the same shape on all ranks), in rank order.
+  std::vector<torch::Tensor> all_gather_equal(const torch::Tensor& tensor, const char* what);
+
   struct Impl;
   DistEnv env_;
   std::chrono::milliseconds timeout_;

@@ -195,15 +195,11 @@ EmbeddingOutputs Engine::forward(PreparedIds prepared, int64_t step, LookupMode 
   return outputs;
 }
 
-void Engine::serve_peers(int64_t step, LookupMode mode) {
+void Engine::serve_peers(int64_t step) {
   if (!exchange_) throw Error("embedding: serve_peers needs a sharded (distributed) engine");
   const std::vector<std::span<const int64_t>> no_ids(tables_.size());
   const std::vector<std::span<const uint32_t>> no_counts(tables_.size());
-  std::vector<torch::Tensor> unique_rows = exchange_->lookup(no_ids, no_counts, step, mode, *pool_);
-  if (mode != LookupMode::Train) return;
-  for (std::size_t t = 0; t < tables_.size(); ++t) {
-    if (tables_[t]->trainable()) pending_[t] = Pending{unique_rows[t].requires_grad_(true), {}, {}, {}};
-  }
+  exchange_->lookup(no_ids, no_counts, step, LookupMode::Eval, *pool_);
 }
 
 void Engine::accumulate_gradients() {

@@ -85,9 +85,9 @@ class Engine {
   // no table; `scratch` is the caller's, one per thread) and forward(prepared) does the rest.
   PreparedIds prepare(const ragged::Batch& batch, IdDedup& scratch) const;
   EmbeddingOutputs forward(PreparedIds prepared, int64_t step, LookupMode mode);
-  // Distributed only: a rank without a batch of its own answers the other ranks' forward (with
-  // the same step and mode). A Train call must be followed by accumulate_gradients() like forward.
-  void serve_peers(int64_t step, LookupMode mode);
+  // Distributed evaluation only: a rank without a batch of its own answers the other ranks'
+  // Eval forward of the same step.
+  void serve_peers(int64_t step);
 
   // After backward of the last Train forward: adds its gradients to the accumulators.
   void accumulate_gradients();

@@ -14,6 +14,19 @@ torch::Tensor concat_or_empty(std::vector<torch::Tensor>& pieces, torch::TensorO
   return torch::cat(pieces);
 }
 
+// Where each (rank, table) segment of a rank-major, then table-major buffer starts, from the
+// int64 [world, tables] row counts.
+std::vector<int64_t> segment_starts(const torch::Tensor& counts) {
+  const int64_t* rows = counts.data_ptr<int64_t>();
+  std::vector<int64_t> starts(static_cast<std::size_t>(counts.numel()));
+  int64_t offset = 0;
+  for (std::size_t i = 0; i < starts.size(); ++i) {
+    starts[i] = offset;
+    offset += rows[i];
+  }
+  return starts;
+}
+
 }  // namespace
 
 ShardedExchange::ShardedExchange(std::shared_ptr<dist::Communicator> communicator,
@@ -76,15 +89,8 @@ std::vector<torch::Tensor> ShardedExchange::lookup(
   for (int64_t n : send_ids_per_rank) total_sent += n;
   torch::Tensor send_pairs = torch::empty({total_sent, 2}, torch::kInt64);
   int64_t* pairs = send_pairs.data_ptr<int64_t>();
-  // Where each (rank, table) segment starts in send_pairs.
-  std::vector<int64_t> cursor(static_cast<std::size_t>(world * table_count));
-  int64_t offset = 0;
-  for (int r = 0; r < world; ++r) {
-    for (int64_t t = 0; t < table_count; ++t) {
-      cursor[r * table_count + t] = offset;
-      offset += sent_rows(r, static_cast<std::size_t>(t));
-    }
-  }
+  // The next free slot of each (rank, table) segment of send_pairs.
+  std::vector<int64_t> cursor = segment_starts(send_counts_);
   for (std::size_t t = 0; t < tables_.size(); ++t) {
     // Positions in owner-major order: the segment of owner r holds its ids in input order.
     std::vector<int64_t> segment_start(static_cast<std::size_t>(world));
@@ -109,14 +115,7 @@ std::vector<torch::Tensor> ShardedExchange::lookup(
 
   // 3. Serve: per table, the requests of all ranks deduplicated, looked up and answered.
   const int64_t* received_pairs = received.data_ptr<int64_t>();
-  std::vector<int64_t> received_start(static_cast<std::size_t>(world * table_count));
-  offset = 0;
-  for (int r = 0; r < world; ++r) {
-    for (int64_t t = 0; t < table_count; ++t) {
-      received_start[r * table_count + t] = offset;
-      offset += received_rows(r, static_cast<std::size_t>(t));
-    }
-  }
+  const std::vector<int64_t> received_start = segment_starts(receive_counts_);
   std::vector<torch::Tensor> answers(tables_.size());  // per table, rows in received order
   IdDedup dedup;
   for (std::size_t t = 0; t < tables_.size(); ++t) {
@@ -163,7 +162,7 @@ std::vector<torch::Tensor> ShardedExchange::lookup(
   // Each table's rows back in the order of its unique ids.
   std::vector<torch::Tensor> results(tables_.size());
   std::vector<std::vector<torch::Tensor>> pieces(tables_.size());
-  offset = 0;
+  int64_t offset = 0;
   for (int r = 0; r < world; ++r) {
     for (std::size_t t = 0; t < tables_.size(); ++t) {
       const auto dim = static_cast<int64_t>(tables_[t]->dim());

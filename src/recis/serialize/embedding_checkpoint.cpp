@@ -27,12 +27,8 @@ std::string escaped(const std::string& name) {
   return out;
 }
 
-std::string part_suffix(int rank, int world) {
-  return world > 1 ? ".part-" + std::to_string(rank) + "-of-" + std::to_string(world) : "";
-}
-
 std::string admission_file_path(const std::string& table, int rank = 0, int world = 1) {
-  return "sparse/" + escaped(table) + ".admission" + part_suffix(rank, world) + ".safetensors";
+  return "sparse/" + escaped(table) + ".admission" + rank_part_suffix(rank, world) + ".safetensors";
 }
 
 RankShard shard_of(const embedding::Engine& engine) {
@@ -59,7 +55,7 @@ int saved_world(const Manifest& manifest, const std::string& base,
       continue;
     }
     for (int rank = 1; rank < world; ++rank) {
-      const std::string part = base + part_suffix(rank, world) + ".safetensors";
+      const std::string part = base + rank_part_suffix(rank, world) + ".safetensors";
       if (!is_listed(manifest, part)) {
         throw Error((checkpoint_dir / part).string() + ": missing from the checkpoint (a save by " +
                     std::to_string(world) + " ranks lists every part)");
@@ -77,7 +73,7 @@ std::string rows_file_path(const std::string& shared_name) {
 }
 
 std::string rows_part_path(const std::string& shared_name, int rank, int world) {
-  return "sparse/" + escaped(shared_name) + part_suffix(rank, world) + ".safetensors";
+  return "sparse/" + escaped(shared_name) + rank_part_suffix(rank, world) + ".safetensors";
 }
 
 void save_embeddings(embedding::Engine& engine, CheckpointStaging& staging) {

@@ -146,16 +146,10 @@ io::OrcDatasetOptions Trainer::dataset_options(const std::vector<std::filesystem
   return options;
 }
 
-Trainer::Forward Trainer::forward(const ragged::Batch& batch, embedding::LookupMode mode,
-                                  StepPhases* phases) {
-  StepPhases unused;
-  StepPhases& timed = phases ? *phases : unused;
-  std::optional<PhaseTimer> timer(std::in_place, timed, Phase::Features);
+Trainer::Forward Trainer::forward(const ragged::Batch& batch, embedding::LookupMode mode) {
+  StepPhases untimed;
   const ragged::Batch features = features_ ? features_->run(batch) : batch;
-  timer.emplace(timed, Phase::EmbeddingForward);
-  embedding::EmbeddingOutputs embedded = embeddings_->forward(features, step_ + 1, mode);
-  timer.reset();
-  return dense_forward(batch, features, std::move(embedded), timed);
+  return dense_forward(batch, features, embeddings_->forward(features, step_ + 1, mode), untimed);
 }
 
 Trainer::Forward Trainer::dense_forward(const ragged::Batch& batch, const ragged::Batch& features,
@@ -342,17 +336,15 @@ TrainSummary Trainer::train_and_evaluate() {
   std::future<std::optional<PreparedBatch>> ahead;
   auto prepare_ahead = [this] { return read_and_prepare(nullptr); };
   while (!stop_agreed() && (train.max_steps == 0 || step_ < train.max_steps)) {
-    std::optional<PhaseTimer> timer(std::in_place, phases_, Phase::Data);
     std::optional<PreparedBatch> prepared;
     if (train.pipeline) {
+      PhaseTimer waiting(phases_, Phase::Data);
       if (!ahead.valid()) ahead = std::async(std::launch::async, prepare_ahead);
       prepared = ahead.get();
-      timer.reset();
     } else {
-      timer.reset();
-      prepared = read_and_prepare(&phases_);
+      prepared = read_and_prepare(&phases_);  // times its parts itself
     }
-    timer.emplace(phases_, Phase::Data);
+    std::optional<PhaseTimer> timer(std::in_place, phases_, Phase::Data);
     const int64_t global_rows = agree_on_batch(prepared ? &prepared->batch : nullptr);
     timer.reset();
     if (global_rows == 0) break;
@@ -367,7 +359,8 @@ TrainSummary Trainer::train_and_evaluate() {
     timer.emplace(phases_, Phase::Backward);
     const torch::Tensor loss =
         torch::binary_cross_entropy_with_logits(out.logits, out.labels);
-    // Distributed: this rank's share of the global batch's mean loss.
+    // Distributed: this rank's share of the global batch's mean loss. One process keeps the plain
+    // division, so its losses stay bit-identical to earlier runs and checkpoints.
     const double share =
         communicator_ ? static_cast<double>(out.labels.size(0)) / static_cast<double>(global_rows)
                       : 1.0;
@@ -479,7 +472,7 @@ EvalRecord Trainer::evaluate() {
       communicator_->all_reduce_sum(remaining, "evaluation agreement");
       if (remaining[0].item<int64_t>() == 0) break;
       if (!batch) {
-        embeddings_->serve_peers(step_ + 1, embedding::LookupMode::Eval);
+        embeddings_->serve_peers(step_ + 1);
         continue;
       }
     } else if (!batch) {

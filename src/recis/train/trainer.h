@@ -128,9 +128,9 @@ class Trainer {
     torch::Tensor logits;  // [B]
     torch::Tensor labels;  // float [B]
   };
-  // Times its parts into `phases` when given (training steps).
-  Forward forward(const ragged::Batch& batch, embedding::LookupMode mode,
-                  StepPhases* phases = nullptr);
+  // Features, embeddings and model on one batch (evaluation; training goes through
+  // read_and_prepare and dense_forward).
+  Forward forward(const ragged::Batch& batch, embedding::LookupMode mode);
   // The model on a batch whose features and embeddings are done.
   Forward dense_forward(const ragged::Batch& batch, const ragged::Batch& features,
                         embedding::EmbeddingOutputs embedded, StepPhases& phases);

@@ -35,18 +35,12 @@ namespace {
 
 constexpr const char* kModelFile = "dense/model.safetensors";
 constexpr const char* kDenseOptimizerFile = "dense/optimizer.safetensors";
-constexpr const char* kAccumulationFile = "pending/accumulation.safetensors";
 constexpr const char* kTrainerFile = "trainer.json";
 constexpr const char* kDataFile = "data.json";
 constexpr const char* kTrainerFormat = "recis-trainer-state";
 
-std::string part_suffix(int rank, int world) {
-  return ".part-" + std::to_string(rank) + "-of-" + std::to_string(world);
-}
-
 std::string accumulation_file(int rank, int world) {
-  return world > 1 ? "pending/accumulation" + part_suffix(rank, world) + ".safetensors"
-                   : kAccumulationFile;
+  return "pending/accumulation" + serialize::rank_part_suffix(rank, world) + ".safetensors";
 }
 
 std::string rank_state_file(int rank, int world) {
@@ -242,6 +236,7 @@ void Trainer::restore_checkpoint(const std::filesystem::path& checkpoint_dir, Re
   step_ = json_field<int64_t>(state, "step", trainer_where);
   micro_ = json_field<int64_t>(state, "micro_batches", trainer_where);
   samples_ = json_field<int64_t>(state, "samples", trainer_where);
+  consumed_data_state_ = nullptr;  // the dataset's own position holds from here on
   if (saved_world == world_size()) {
     // The per-rank state of this rank (a one-process save keeps it in trainer.json, data.json).
     const std::string rank_file = saved_world > 1 ? rank_state_file(rank(), saved_world) : "";
@@ -254,10 +249,8 @@ void Trainer::restore_checkpoint(const std::filesystem::path& checkpoint_dir, Re
     if (saved_world > 1) {
       if (!own.contains("data")) throw Error(own_where + ": missing 'data'");
       train_data_->restore(own.at("data"));
-      consumed_data_state_ = nullptr;
     } else {
       train_data_->restore(parse_listed_json(checkpoint_dir, manifest, kDataFile));
-      consumed_data_state_ = nullptr;
     }
   } else {
     if (micro_ > 0) {
@@ -268,7 +261,6 @@ void Trainer::restore_checkpoint(const std::filesystem::path& checkpoint_dir, Re
     set_cpu_generator_state(
         from_hex(json_field<std::string>(state, "cpu_generator", trainer_where), trainer_where));
     step_loss_ = 0;
-    consumed_data_state_ = nullptr;
     RECIS_LOG(Warning) << checkpoint_dir.string() << " was saved by " << saved_world
                        << " ranks and resumes with " << world_size()
                        << ": rows re-partitioned, dense and optimizer state and step " << step_

@@ -20,6 +20,10 @@ std::string checksum_mismatch(uint32_t actual, uint32_t expected) {
 
 }  // namespace
 
+std::string rank_part_suffix(int rank, int world) {
+  return world > 1 ? ".part-" + std::to_string(rank) + "-of-" + std::to_string(world) : "";
+}
+
 bool is_listed(const Manifest& manifest, const std::string& relative) {
   return std::any_of(manifest.files.begin(), manifest.files.end(),
                      [&](const ManifestEntry& entry) { return entry.path == relative; });
