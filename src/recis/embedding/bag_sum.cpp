@@ -2,10 +2,29 @@
 
 #include <ATen/Parallel.h>
 
-#include <cstring>
+#include <algorithm>
+
+#include "recis/common/float4.h"
 
 namespace recis::embedding {
 namespace {
+
+// Entries ahead whose row is prefetched: rows are read in the ids' order, which is random.
+constexpr int64_t kPrefetchDistance = 8;
+
+inline void prefetch_row(const float* row) { __builtin_prefetch(row); }
+
+// out = w * row, and out += w * row, dim floats, four lanes at a time.
+inline void set_scaled(float* __restrict out, const float* __restrict row, float w,
+                       std::size_t dim) {
+  for_each_lane(dim, [&]<typename T>(std::size_t d) { store(out + d, splat<T>(w) * load<T>(row + d)); });
+}
+inline void add_scaled(float* __restrict out, const float* __restrict row, float w,
+                       std::size_t dim) {
+  for_each_lane(dim, [&]<typename T>(std::size_t d) {
+    store(out + d, load<T>(out + d) + splat<T>(w) * load<T>(row + d));
+  });
+}
 
 class BagSumFunction : public torch::autograd::Function<BagSumFunction> {
  public:
@@ -15,20 +34,30 @@ class BagSumFunction : public torch::autograd::Function<BagSumFunction> {
     const torch::Tensor source = rows.contiguous();
     const int64_t bags = offsets.numel() - 1;
     const int64_t dim = source.size(1);
+    const auto width = static_cast<std::size_t>(dim);
     torch::Tensor out = torch::empty({bags, dim}, source.options());
     const float* row_data = source.data_ptr<float>();
     const int64_t* position = positions.data_ptr<int64_t>();
     const int64_t* offset = offsets.data_ptr<int64_t>();
     const float* weight = weights ? weights->data_ptr<float>() : nullptr;
+    const int64_t entries = positions.numel();
     float* out_data = out.data_ptr<float>();
     at::parallel_for(0, bags, 1024, [&](int64_t begin, int64_t end) {
       for (int64_t b = begin; b < end; ++b) {
         float* target = out_data + b * dim;
-        std::memset(target, 0, static_cast<std::size_t>(dim) * sizeof(float));
-        for (int64_t j = offset[b]; j < offset[b + 1]; ++j) {
+        const int64_t first = offset[b], last = offset[b + 1];
+        if (first == last) std::fill(target, target + dim, 0.0f);
+        for (int64_t j = first; j < last; ++j) {
+          if (j + kPrefetchDistance < entries) {
+            prefetch_row(row_data + position[j + kPrefetchDistance] * dim);
+          }
           const float* row = row_data + position[j] * dim;
           const float w = weight ? weight[j] : 1.0f;
-          for (int64_t k = 0; k < dim; ++k) target[k] += w * row[k];
+          if (j == first) {
+            set_scaled(target, row, w, width);
+          } else {
+            add_scaled(target, row, w, width);
+          }
         }
       }
     });
@@ -45,6 +74,7 @@ class BagSumFunction : public torch::autograd::Function<BagSumFunction> {
     const torch::Tensor& weights = saved[2];
     const torch::Tensor grad = grad_outputs[0].to(torch::kFloat32).contiguous();
     const int64_t dim = grad.size(1);
+    const auto width = static_cast<std::size_t>(dim);
     const int64_t rows = context->saved_data["rows"].toInt();
     torch::Tensor grad_rows = torch::zeros({rows, dim}, grad.options());
     const int64_t* position = positions.data_ptr<int64_t>();
@@ -52,17 +82,25 @@ class BagSumFunction : public torch::autograd::Function<BagSumFunction> {
     const float* weight = weights.defined() ? weights.data_ptr<float>() : nullptr;
     const float* grad_data = grad.data_ptr<float>();
     float* out = grad_rows.data_ptr<float>();
-    // One pass over the entries; several entries may add to one row, so the pass is sequential
-    // (about one multiply-add per entry element: cheaper than any partitioning here).
     const int64_t bags = offsets.numel() - 1;
-    for (int64_t b = 0; b < bags; ++b) {
-      const float* source = grad_data + b * dim;
-      for (int64_t j = offset[b]; j < offset[b + 1]; ++j) {
-        float* target = out + position[j] * dim;
-        const float w = weight ? weight[j] : 1.0f;
-        for (int64_t k = 0; k < dim; ++k) target[k] += w * source[k];
+    const int64_t entries = positions.numel();
+    // Several entries may add to one row: each thread owns a range of rows and adds, in entry
+    // order, the entries that fall in it, so every row sums its entries in the same order
+    // whatever the thread count.
+    at::parallel_for(0, rows, 4096, [&](int64_t row_begin, int64_t row_end) {
+      for (int64_t b = 0; b < bags; ++b) {
+        const float* source = grad_data + b * dim;
+        for (int64_t j = offset[b]; j < offset[b + 1]; ++j) {
+          if (j + kPrefetchDistance < entries) {
+            const int64_t ahead = position[j + kPrefetchDistance];
+            if (ahead >= row_begin && ahead < row_end) prefetch_row(out + ahead * dim);
+          }
+          const int64_t p = position[j];
+          if (p < row_begin || p >= row_end) continue;
+          add_scaled(out + p * dim, source, weight ? weight[j] : 1.0f, width);
+        }
       }
-    }
+    });
     return {grad_rows, torch::Tensor(), torch::Tensor(), torch::Tensor()};
   }
 };

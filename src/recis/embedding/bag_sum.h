@@ -2,7 +2,9 @@
 // the pooling behind every sum/mean feature (combine.h), as an autograd function of `rows` only
 // (weights are data). It replaces torch::embedding_bag, whose CPU backward sorts the positions
 // to build the rows' gradient; here the backward scatters each bag's gradient straight into the
-// rows' gradient in one pass (measured in `recis bench train --breakdown`: see the closing note).
+// rows' gradient, each thread over its own range of rows, so a row sums its entries in entry order
+// whatever the thread count (results do not depend on it). Both passes run four lanes at a time
+// (common/float4.h) and prefetch the randomly ordered rows ahead.
 // Callers: combine.cpp. Thread-safety: pure function of its tensors.
 #pragma once
 

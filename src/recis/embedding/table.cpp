@@ -39,8 +39,13 @@ torch::Tensor Table::gather(std::span<const int64_t> rows, ThreadPool& pool) con
   float* data = out.data_ptr<float>();
   const RowBlocks& blocks = core_.rows();
   const bool fp32 = blocks.layout().element_type() == ElementType::F32;
+  const RowLayout& layout = blocks.layout();
+  constexpr std::size_t ahead = RowBlocks::kPrefetchDistance;
   pool.parallel_for(rows.size(), kGatherGrain, [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
+      if (i + ahead < end && rows[i + ahead] != TableCore::kNoRow) {
+        blocks.prefetch(rows[i + ahead], layout.embedding_offset(), layout.embedding_bytes());
+      }
       float* target = data + i * width;
       if (rows[i] == TableCore::kNoRow) {
         std::memset(target, 0, width * sizeof(float));

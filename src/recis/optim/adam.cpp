@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "recis/optim/float4.h"
+#include "recis/common/float4.h"
 #include "recis/optim/optimizer_checks.h"
 #include "recis/optim/row_update.h"
 

@@ -1,6 +1,7 @@
 // update_rows: the loop every sparse optimizer runs: for each row of a checked SparseGrad, hand
 // the kernel the row's fp32 embedding, its gradient row, the reduction factor and its slots.
-// Rows are split into chunks over the pool; fp32 embeddings are updated in place, bf16/fp16 ones
+// Rows are split into chunks over the pool, each row prefetched a few rows ahead (rows come in
+// random order); fp32 embeddings are updated in place, bf16/fp16 ones
 // through a per-chunk fp32 buffer. Kernels are small structs whose call operator runs the update
 // over dim in Float4 lanes (float4.h):
 //   void operator()(float* w, const float* g, float scale, float* const* slots, std::size_t dim)
@@ -42,10 +43,12 @@ void update_rows(ThreadPool& pool, const embedding::SparseGrad& grad,
   }
   const std::size_t embedding_offset = blocks.layout().embedding_offset();
   const std::size_t grain = std::max<std::size_t>(64, 32768 / dim);
+  constexpr std::size_t ahead = embedding::RowBlocks::kPrefetchDistance;
   pool.parallel_for(n, grain, [&](std::size_t begin, std::size_t end) {
     std::vector<float> buffer(fp32 ? 0 : dim);
     std::array<float*, kMaxSlots> slots{};
     for (std::size_t i = begin; i < end; ++i) {
+      if (i + ahead < end) blocks.prefetch(rows[i + ahead], 0, blocks.layout().row_bytes());
       const int64_t row = rows[i];
       std::byte* data = blocks.row_data(row);
       for (std::size_t k = 0; k < slot_count; ++k) {

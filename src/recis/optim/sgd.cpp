@@ -1,6 +1,6 @@
 #include "recis/optim/sgd.h"
 
-#include "recis/optim/float4.h"
+#include "recis/common/float4.h"
 #include "recis/optim/optimizer_checks.h"
 #include "recis/optim/row_update.h"
 

@@ -140,7 +140,11 @@ void TableCore::initialize_row(int64_t id, int64_t row, uint32_t step) {
 
 void TableCore::touch(std::span<const int64_t> rows, uint32_t step,
                       std::span<const uint32_t> counts) {
+  constexpr std::size_t ahead = RowBlocks::kPrefetchDistance;
   for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (i + ahead < rows.size() && rows[i + ahead] != kNoRow) {
+      rows_->prefetch(rows[i + ahead], 0, sizeof(RowMeta));
+    }
     if (rows[i] == kNoRow) continue;
     RowMeta* meta = rows_->meta(rows[i]);
     last_step_of(meta).store(step, std::memory_order_relaxed);

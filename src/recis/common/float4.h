@@ -1,10 +1,10 @@
-// Float4: four fp32 lanes for the row-update kernels (SSE2 on x86-64, NEON on AArch64, a plain
-// array elsewhere), so the updates are vectorized whatever the optimization flags: GCC at -O2 does
-// not vectorize loops of unknown length, and no compiler vectorizes std::sqrt while it may set
-// errno. for_each_lane runs a kernel's formula, written once as a template over float and Float4,
+// Float4: four fp32 lanes for the row kernels: the sparse optimizers' updates and the embedding
+// pooling (SSE2 on x86-64, NEON on AArch64, a plain array elsewhere), so they are vectorized
+// whatever the optimization flags: GCC at -O2 does not vectorize loops of unknown length, and no
+// compiler vectorizes std::sqrt while it may set errno. for_each_lane runs a kernel's formula, written once as a template over float and Float4,
 // four elements at a time and then one at a time for the tail. Every lane operation is the IEEE
 // single-precision operation the scalar code does, so both paths round identically.
-// Internal to src/recis/optim. Pure functions, thread-safe.
+// Used by src/recis/optim and src/recis/embedding. Pure functions, thread-safe.
 #pragma once
 
 #include <algorithm>
@@ -18,7 +18,7 @@
 #include <arm_neon.h>
 #endif
 
-namespace recis::optim {
+namespace recis {
 
 #if defined(__SSE2__)
 struct Float4 {
@@ -112,4 +112,4 @@ inline void for_each_lane(std::size_t dim, const Body& body) {
   for (; d < dim; ++d) body.template operator()<float>(d);
 }
 
-}  // namespace recis::optim
+}  // namespace recis
