@@ -27,7 +27,7 @@ std::string bytes_of(std::initializer_list<int> bytes) {
 std::vector<std::int64_t> decode(IntRleVersion version, bool is_signed, const std::string& stream,
                                  std::size_t count) {
   std::vector<std::int64_t> out(count);
-  make_int_decoder(version, is_signed, stream)->next(out.data(), count);
+  make_int_decoder(version, is_signed, StreamBytes(stream))->next(out.data(), count);
   return out;
 }
 
@@ -73,7 +73,7 @@ TEST(RleV2Decoder, FixedNegativeDeltaRun) {
 TEST(RleV2Decoder, RunsSplitAcrossCallsKeepTheirOrder) {
   const std::string stream = bytes_of({0x0a, 0x27, 0x10, 0xc6, 0x09, 0x02, 0x02, 0x22, 0x42,
                                        0x42, 0x46});
-  auto decoder = make_int_decoder(IntRleVersion::V2, false, stream);
+  auto decoder = make_int_decoder(IntRleVersion::V2, false, StreamBytes(stream));
   std::vector<std::int64_t> out;
   for (std::size_t step : {2, 1, 4, 3, 5}) {
     std::vector<std::int64_t> part(step);
@@ -143,7 +143,7 @@ TEST(RleV1Decoder, OverlongVarintThrows) {
 
 TEST(ByteRleDecoder, SpecExamples) {
   const std::string stream = bytes_of({0x61, 0x00, 0xfe, 0x44, 0x45});
-  ByteRleDecoder decoder(stream);
+  ByteRleDecoder decoder{StreamBytes(stream)};
   std::vector<std::uint8_t> out(102);
   decoder.next(out.data(), out.size());
   std::vector<std::uint8_t> expected(100, 0);
@@ -156,7 +156,7 @@ TEST(ByteRleDecoder, SpecExamples) {
 
 TEST(BooleanDecoder, SpecExampleIsMostSignificantBitFirst) {
   const std::string stream = bytes_of({0xff, 0x80});
-  BooleanDecoder decoder(stream);
+  BooleanDecoder decoder{StreamBytes(stream)};
   std::vector<std::uint8_t> out(8);
   decoder.next(out.data(), 8);
   EXPECT_EQ(out, (std::vector<std::uint8_t>{1, 0, 0, 0, 0, 0, 0, 0}));
@@ -165,7 +165,7 @@ TEST(BooleanDecoder, SpecExampleIsMostSignificantBitFirst) {
 TEST(BooleanDecoder, PartialBytesContinueAcrossCalls) {
   // A run of 3 bytes 0xa5 (10100101) then the literal 0x0f.
   const std::string stream = bytes_of({0x00, 0xa5, 0xff, 0x0f});
-  BooleanDecoder decoder(stream);
+  BooleanDecoder decoder{StreamBytes(stream)};
   std::vector<std::uint8_t> all;
   for (std::size_t step : {3, 10, 1, 18}) {
     std::vector<std::uint8_t> part(step);
@@ -210,7 +210,7 @@ TEST_P(IntRoundTrip, RandomRunsDecodeToTheirValues) {
   encoder->add(values.data(), values.size());
   encoder->flush();
   stream.finish();
-  auto decoder = make_int_decoder(version, is_signed, stream.bytes());
+  auto decoder = make_int_decoder(version, is_signed, StreamBytes(stream.bytes()));
   std::vector<std::int64_t> decoded(values.size());
   std::size_t done = 0;
   for (std::size_t step = 1; done < values.size(); step = step * 3 % 1001 + 1) {

@@ -225,7 +225,7 @@ TEST(ByteRleEncoderTest, RoundTripsRunsAndLiterals) {
   for (auto v : values) encoder.add(v);
   encoder.flush();
   std::vector<std::uint8_t> decoded(values.size());
-  ByteRleDecoder(out.bytes()).next(decoded.data(), decoded.size());
+  ByteRleDecoder(StreamBytes(out.bytes())).next(decoded.data(), decoded.size());
   EXPECT_EQ(decoded, values);
 }
 
@@ -243,7 +243,7 @@ TEST(BooleanEncoderTest, RoundTripsAndResumesAtARecordedPosition) {
   }
   encoder.flush();
   std::vector<std::uint8_t> decoded(bits.size());
-  BooleanDecoder(out.bytes()).next(decoded.data(), decoded.size());
+  BooleanDecoder(StreamBytes(out.bytes())).next(decoded.data(), decoded.size());
   EXPECT_EQ(decoded, bits);
 
   // [byte offset, bytes buffered in the RLE group, bits taken in the current byte]

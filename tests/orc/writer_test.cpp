@@ -272,7 +272,7 @@ TEST_P(RowIndexPositionTest, PositionsLocateEveryRowGroup) {
     const std::size_t first = static_cast<std::size_t>(group) * kStride;
     const std::size_t rows = std::min<std::size_t>(kStride, kRows - first);
     std::vector<std::uint8_t> bits(skip_bits + rows);
-    BooleanDecoder(present_bytes).next(bits.data(), bits.size());
+    BooleanDecoder(StreamBytes(present_bytes)).next(bits.data(), bits.size());
     std::vector<std::int64_t> expected;
     for (std::size_t i = 0; i < rows; ++i) {
       const auto id = static_cast<std::int64_t>(first + i);
@@ -280,7 +280,7 @@ TEST_P(RowIndexPositionTest, PositionsLocateEveryRowGroup) {
       if (id % 7 != 0) expected.push_back(id);
     }
     std::vector<std::int64_t> values(skip_values + expected.size());
-    make_int_decoder(rle, true, data_bytes)->next(values.data(), values.size());
+    make_int_decoder(rle, true, StreamBytes(data_bytes))->next(values.data(), values.size());
     values.erase(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(skip_values));
     ASSERT_EQ(values, expected) << "group " << group;
   }

@@ -4,7 +4,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <string_view>
 
 #include "recis/orc/byte_rle_decoder.h"
 
@@ -12,7 +11,7 @@ namespace recis::orc {
 
 class BooleanDecoder {
  public:
-  explicit BooleanDecoder(std::string_view stream) : bytes_(stream) {}
+  explicit BooleanDecoder(StreamBytes stream) : bytes_(stream) {}
 
   // Writes the next `count` bits to `out`, one byte (0 or 1) per value.
   void next(std::uint8_t* out, std::size_t count);

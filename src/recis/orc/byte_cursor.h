@@ -1,37 +1,56 @@
-// ByteCursor: a bounds-checked read position over one decoded ORC stream (bytes, base-128
-// varints). The decoders read through it; every read past the end throws FormatError, so no
-// decoder touches memory outside its stream. Thread-safety: owned by one decoder.
+// ByteCursor: a bounds-checked read position over one ORC stream (bytes, base-128 varints). The
+// decoders read through it; every read past the end throws FormatError, so no decoder touches
+// memory outside its stream. A compressed stream (StreamBytes with a Decompressor) is decoded one
+// chunk at a time as the reads reach it, so a stripe's streams never sit in memory decompressed
+// as a whole: memory per stream is one compression block, and the first rows of a stripe are
+// ready after one chunk per stream. Reads are served from the current chunk; a take() that spans
+// chunks joins them in a buffer of the cursor's own.
+// Thread-safety: owned by one decoder; cursors sharing a Decompressor run on one thread.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <string_view>
 
+#include "recis/orc/decompressor.h"
 #include "recis/orc/format_error.h"
 
 namespace recis::orc {
 
+// One stream's bytes as stored: plain, or compressed chunks to decode with `decompressor`.
+struct StreamBytes {
+  StreamBytes() = default;
+  StreamBytes(std::string_view plain) : bytes(plain) {}  // NOLINT(google-explicit-constructor)
+  StreamBytes(std::string_view compressed, Decompressor* decompressor)
+      : bytes(compressed), decompressor(decompressor) {}
+
+  std::string_view bytes;
+  Decompressor* decompressor = nullptr;  // null: `bytes` are the plain bytes
+};
+
 class ByteCursor {
  public:
   ByteCursor() = default;
-  explicit ByteCursor(std::string_view bytes)
-      : pos_(reinterpret_cast<const std::uint8_t*>(bytes.data())), end_(pos_ + bytes.size()) {}
+  explicit ByteCursor(StreamBytes stream);
 
-  std::size_t remaining() const { return static_cast<std::size_t>(end_ - pos_); }
-  bool at_end() const { return pos_ == end_; }
-  const std::uint8_t* position() const { return pos_; }
+  // The bytes left at most: exact for a plain stream, a bound from the chunk headers otherwise.
+  std::size_t remaining_at_most() const;
 
   std::uint8_t read_byte() {
-    if (pos_ == end_) throw_truncated();
+    if (pos_ == end_ && !next_chunk()) throw_truncated();
     return *pos_++;
   }
 
-  // Consumes `count` bytes and returns where they start.
+  // Consumes `count` bytes and returns where they start (valid until the next read).
   const std::uint8_t* take(std::size_t count) {
-    if (count > remaining()) throw_truncated();
-    const std::uint8_t* start = pos_;
-    pos_ += count;
-    return start;
+    if (count <= static_cast<std::size_t>(end_ - pos_)) {
+      const std::uint8_t* start = pos_;
+      pos_ += count;
+      return start;
+    }
+    return take_across_chunks(count);
   }
 
   // Unsigned LEB128 (at most 10 bytes for 64 bits).
@@ -60,12 +79,24 @@ class ByteCursor {
   }
 
  private:
-  [[noreturn]] static void throw_truncated() {
-    throw FormatError("stream ends in the middle of a value (truncated or corrupt data)");
-  }
+  // A compressed stream's chunks not yet read, and the buffers chunks are decoded and joined in
+  // (on the heap, so a moved cursor's pointers stay valid).
+  struct Chunks {
+    std::string_view stream;
+    std::size_t offset = 0;  // of the next chunk in `stream`
+    Decompressor* decompressor = nullptr;
+    std::string decoded;
+    std::string joined;
+  };
+
+  // Moves to the next non-empty chunk; false at the end of the stream.
+  bool next_chunk();
+  const std::uint8_t* take_across_chunks(std::size_t count);
+  [[noreturn]] static void throw_truncated();
 
   const std::uint8_t* pos_ = nullptr;
   const std::uint8_t* end_ = nullptr;
+  std::unique_ptr<Chunks> chunks_;  // compressed streams only
 };
 
 }  // namespace recis::orc

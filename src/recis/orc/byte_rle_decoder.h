@@ -5,7 +5,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <string_view>
 
 #include "recis/orc/byte_cursor.h"
 
@@ -13,7 +12,7 @@ namespace recis::orc {
 
 class ByteRleDecoder {
  public:
-  explicit ByteRleDecoder(std::string_view stream) : cursor_(stream) {}
+  explicit ByteRleDecoder(StreamBytes stream) : cursor_(stream) {}
 
   // Writes the next `count` bytes to `out`; throws FormatError if the stream ends first.
   void next(std::uint8_t* out, std::size_t count);

@@ -31,7 +31,7 @@ ColumnReader::ColumnReader(const Type& type, const StripeStreams& streams)
       column_id_(type.column_id()),
       kind_(type.kind()),
       rle_version_(version_of(streams.encoding(type.column_id()), streams, type.column_id())) {
-  if (const std::string_view* present = streams.find(column_id_, proto::Stream::PRESENT)) {
+  if (const StreamBytes* present = streams.find(column_id_, proto::Stream::PRESENT)) {
     present_.emplace(*present);
   }
 }

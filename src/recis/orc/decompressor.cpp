@@ -63,10 +63,7 @@ Decompressor::Decompressor(proto::CompressionKind kind, std::uint64_t block_size
 
 Decompressor::~Decompressor() = default;
 
-std::size_t Decompressor::decode_chunk(std::string_view chunk) {
-  if (scratch_.empty()) scratch_.resize(block_size_);
-  char* const dest = scratch_.data();
-  const std::size_t capacity = scratch_.size();
+std::size_t Decompressor::decode_chunk(std::string_view chunk, char* dest, std::size_t capacity) {
   switch (kind_) {
     case proto::ZLIB: {
       z_stream& z = codecs_->zlib;
@@ -142,6 +139,40 @@ std::size_t Decompressor::plain_size_bound(std::string_view stream) const {
   return static_cast<std::size_t>(std::min(bound, kMaxReserve));
 }
 
+std::string_view Decompressor::next_chunk(std::string_view stream, std::size_t& offset,
+                                         std::string& buffer) {
+  if (stream.size() - offset < kChunkHeaderBytes) {
+    throw FormatError("compressed stream ends inside a chunk header at byte " +
+                      std::to_string(offset));
+  }
+  const std::size_t chunk_offset = offset;
+  const auto* header = reinterpret_cast<const unsigned char*>(stream.data() + offset);
+  const std::uint32_t word = header[0] | (header[1] << 8) | (header[2] << 16);
+  const std::size_t length = word >> 1;
+  const bool is_original = (word & 1) != 0;
+  offset += kChunkHeaderBytes;
+  if (length > stream.size() - offset) {
+    throw FormatError("compressed chunk at byte " + std::to_string(chunk_offset) + " claims " +
+                      std::to_string(length) + " bytes but only " +
+                      std::to_string(stream.size() - offset) + " remain in the stream");
+  }
+  const std::string_view chunk = stream.substr(offset, length);
+  offset += length;
+  if (is_original) {
+    if (length > block_size_) {
+      throw FormatError("uncompressed chunk of " + std::to_string(length) +
+                        " bytes exceeds the compression block size " + std::to_string(block_size_));
+    }
+    return chunk;
+  }
+  if (buffer.size() != block_size_) buffer.resize(block_size_);
+  try {
+    return {buffer.data(), decode_chunk(chunk, buffer.data(), buffer.size())};
+  } catch (const FormatError& e) {
+    throw FormatError("compressed chunk at byte " + std::to_string(chunk_offset) + ": " + e.what());
+  }
+}
+
 void Decompressor::decompress(std::string_view stream, std::string& out) {
   out.clear();
   if (kind_ == proto::NONE) {
@@ -149,39 +180,9 @@ void Decompressor::decompress(std::string_view stream, std::string& out) {
     return;
   }
   out.reserve(plain_size_bound(stream));
-  std::size_t offset = 0;
-  while (offset < stream.size()) {
-    if (stream.size() - offset < kChunkHeaderBytes) {
-      throw FormatError("compressed stream ends inside a chunk header at byte " +
-                        std::to_string(offset));
-    }
-    const auto* header = reinterpret_cast<const unsigned char*>(stream.data() + offset);
-    const std::uint32_t word = header[0] | (header[1] << 8) | (header[2] << 16);
-    const std::size_t length = word >> 1;
-    const bool is_original = (word & 1) != 0;
-    offset += kChunkHeaderBytes;
-    if (length > stream.size() - offset) {
-      throw FormatError("compressed chunk at byte " + std::to_string(offset - kChunkHeaderBytes) +
-                        " claims " + std::to_string(length) + " bytes but only " +
-                        std::to_string(stream.size() - offset) + " remain in the stream");
-    }
-    const std::string_view chunk = stream.substr(offset, length);
-    if (is_original) {
-      if (length > block_size_) {
-        throw FormatError("uncompressed chunk of " + std::to_string(length) +
-                          " bytes exceeds the compression block size " + std::to_string(block_size_));
-      }
-      out.append(chunk);
-    } else {
-      try {
-        const std::size_t plain = decode_chunk(chunk);
-        out.append(scratch_.data(), plain);
-      } catch (const FormatError& e) {
-        throw FormatError("compressed chunk at byte " +
-                          std::to_string(offset - kChunkHeaderBytes) + ": " + e.what());
-      }
-    }
-    offset += length;
+  std::string buffer;
+  for (std::size_t offset = 0; offset < stream.size();) {
+    out.append(next_chunk(stream, offset, buffer));
   }
 }
 

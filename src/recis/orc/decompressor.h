@@ -9,7 +9,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "recis/orc/orc_proto.pb.h"
 
@@ -33,16 +32,23 @@ class Decompressor {
   // when a header runs past the stream, a chunk does not decode or decodes past the block size.
   void decompress(std::string_view stream, std::string& out);
 
- private:
-  // An upper bound of the plain size from the chunk headers (capped), to reserve once.
+  // The chunk of compressed `stream` at byte `offset` (< stream.size()), decoded; advances
+  // `offset` past it. An uncompressed ("original") chunk is returned as a view into `stream`,
+  // a compressed one is decoded into `buffer` (resized to the block size once). Throws as
+  // decompress does. Lets a reader decode a stream a chunk at a time (ByteCursor).
+  std::string_view next_chunk(std::string_view stream, std::size_t& offset, std::string& buffer);
+
+  // An upper bound of the plain size of `stream` read from its chunk headers alone (compressed
+  // chunks count as a whole block), capped at 1 GiB.
   std::size_t plain_size_bound(std::string_view stream) const;
-  // Decodes one compressed chunk into scratch_ and returns the plain length.
-  std::size_t decode_chunk(std::string_view chunk);
+
+ private:
+  // Decodes one compressed chunk into dest[0, capacity) and returns the plain length.
+  std::size_t decode_chunk(std::string_view chunk, char* dest, std::size_t capacity);
 
   struct Codecs;
   proto::CompressionKind kind_;
   std::uint64_t block_size_;
-  std::vector<char> scratch_;  // block_size_ bytes, allocated on first compressed chunk
   std::unique_ptr<Codecs> codecs_;
 };
 

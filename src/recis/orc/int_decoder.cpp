@@ -6,7 +6,7 @@
 namespace recis::orc {
 
 std::unique_ptr<IntDecoder> make_int_decoder(IntRleVersion version, bool is_signed,
-                                             std::string_view stream) {
+                                             StreamBytes stream) {
   if (version == IntRleVersion::V1) return std::make_unique<RleV1Decoder>(stream, is_signed);
   return std::make_unique<RleV2Decoder>(stream, is_signed);
 }

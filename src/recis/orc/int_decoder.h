@@ -7,7 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <string_view>
+
+#include "recis/orc/byte_cursor.h"
 
 namespace recis::orc {
 
@@ -22,6 +23,6 @@ class IntDecoder {
 };
 
 std::unique_ptr<IntDecoder> make_int_decoder(IntRleVersion version, bool is_signed,
-                                             std::string_view stream);
+                                             StreamBytes stream);
 
 }  // namespace recis::orc

@@ -9,7 +9,7 @@ namespace recis::orc {
 
 class RleV1Decoder final : public IntDecoder {
  public:
-  RleV1Decoder(std::string_view stream, bool is_signed) : cursor_(stream), signed_(is_signed) {}
+  RleV1Decoder(StreamBytes stream, bool is_signed) : cursor_(stream), signed_(is_signed) {}
   void next(std::int64_t* out, std::size_t count) override;
 
  private:

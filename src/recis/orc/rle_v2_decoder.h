@@ -15,7 +15,7 @@ class RleV2Decoder final : public IntDecoder {
  public:
   static constexpr std::size_t kMaxRunLength = 512;
 
-  RleV2Decoder(std::string_view stream, bool is_signed) : cursor_(stream), signed_(is_signed) {}
+  RleV2Decoder(StreamBytes stream, bool is_signed) : cursor_(stream), signed_(is_signed) {}
   void next(std::int64_t* out, std::size_t count) override;
 
  private:

@@ -17,7 +17,7 @@ constexpr std::size_t kDecodeChunk = 4096;
 [[noreturn]] void throw_bad_length(const char* what, std::int64_t length, std::size_t available) {
   throw FormatError(std::string(what) + " length " + std::to_string(length) +
                     " is negative or exceeds the " + std::to_string(available) +
-                    " bytes left in its data");
+                    " bytes at most left in its data");
 }
 
 class DirectStringReader final : public ColumnReader {
@@ -33,10 +33,11 @@ class DirectStringReader final : public ColumnReader {
     lengths_buffer_.resize(rows);
     std::int64_t* lengths = lengths_buffer_.data();
     lengths_->next(lengths, count);
+    const std::uint64_t available = data_.remaining_at_most();
     std::uint64_t total = 0;
     for (std::size_t i = 0; i < count; ++i) {
-      if (lengths[i] < 0 || static_cast<std::uint64_t>(lengths[i]) > data_.remaining() - total) {
-        throw_bad_length("string", lengths[i], data_.remaining() - total);
+      if (lengths[i] < 0 || static_cast<std::uint64_t>(lengths[i]) > available - total) {
+        throw_bad_length("string", lengths[i], available - total);
       }
       total += static_cast<std::uint64_t>(lengths[i]);
     }
@@ -60,9 +61,9 @@ class DictionaryStringReader final : public ColumnReader {
  public:
   DictionaryStringReader(const Type& type, const StripeStreams& streams)
       : ColumnReader(type, streams),
-        ids_(int_stream(proto::Stream::DATA, false)),
-        dictionary_(streams.get(type.column_id(), proto::Stream::DICTIONARY_DATA)) {
+        ids_(int_stream(proto::Stream::DATA, false)) {
     try {
+      dictionary_ = streams.read_whole(type.column_id(), proto::Stream::DICTIONARY_DATA);
       load_dictionary(streams.encoding(type.column_id()).dictionary_size());
     } catch (const FormatError& e) {
       fail(std::string("dictionary: ") + e.what());
@@ -125,7 +126,7 @@ class DictionaryStringReader final : public ColumnReader {
   }
 
   std::unique_ptr<IntDecoder> ids_;
-  std::string_view dictionary_;
+  std::string dictionary_;
   std::vector<std::uint64_t> entry_offsets_;  // entries + 1 offsets into dictionary_
   std::vector<std::int64_t> ids_buffer_;
 };

@@ -48,7 +48,8 @@ StripeStreams::StripeStreams(const InputFile& file, Decompressor& decompressor,
                              std::uint64_t content_end, const std::vector<bool>& selected)
     : context_(file.name() + ": stripe " + std::to_string(index)),
       index_(index),
-      num_rows_(info.number_of_rows()) {
+      num_rows_(info.number_of_rows()),
+      decompressor_(&decompressor) {
   footer_ = read_stripe_footer(file, decompressor, info, index, content_end);
   const std::uint64_t offset = info.offset();
   const std::uint64_t index_length = info.index_length();
@@ -93,25 +94,18 @@ StripeStreams::StripeStreams(const InputFile& file, Decompressor& decompressor,
     }
     const std::string_view bytes = stripe_data.substr(start - data_start, length);
     streams.found[kind] = true;
-    if (!decompressor.is_compressed()) {
-      streams.bytes[kind] = bytes;
-      continue;
-    }
-    std::string& out = decompressed_.emplace_back();
-    try {
-      decompressor.decompress(bytes, out);
-    } catch (const FormatError& e) {
-      throw FormatError(context_ + ": column " + std::to_string(column) + " stream kind " +
-                        std::to_string(kind) + ": " + e.what());
-    }
-    streams.bytes[kind] = out;
+    streams.bytes[kind] = StreamBytes(bytes, &decompressor);
   }
 
   constexpr std::uint64_t kValuesPerByte = 520;
   constexpr std::uint64_t kSlack = std::uint64_t{1} << 20;
   std::uint64_t decoded_bytes = 0;
   for (const auto& streams : columns_) {
-    for (const auto& bytes : streams.bytes) decoded_bytes += bytes.size();
+    for (const StreamBytes& stream : streams.bytes) {
+      decoded_bytes += decompressor.is_compressed()
+                           ? decompressor.plain_size_bound(stream.bytes)
+                           : stream.bytes.size();
+    }
   }
   value_limit_ = decoded_bytes * kValuesPerByte + kSlack;
   if (num_rows_ > value_limit_) {
@@ -128,15 +122,21 @@ StripeStreams::StripeStreams(const InputFile& file, Decompressor& decompressor,
   }
 }
 
-const std::string_view* StripeStreams::find(std::uint32_t column, proto::Stream::Kind kind) const {
+const StreamBytes* StripeStreams::find(std::uint32_t column, proto::Stream::Kind kind) const {
   const auto k = static_cast<std::size_t>(kind);
   if (column >= columns_.size() || k >= kDataKinds || !columns_[column].found[k]) return nullptr;
   return &columns_[column].bytes[k];
 }
 
-std::string_view StripeStreams::get(std::uint32_t column, proto::Stream::Kind kind) const {
-  const std::string_view* bytes = find(column, kind);
-  return bytes != nullptr ? *bytes : std::string_view();
+StreamBytes StripeStreams::get(std::uint32_t column, proto::Stream::Kind kind) const {
+  const StreamBytes* stream = find(column, kind);
+  return stream != nullptr ? *stream : StreamBytes();
+}
+
+std::string StripeStreams::read_whole(std::uint32_t column, proto::Stream::Kind kind) const {
+  std::string plain;
+  decompressor_->decompress(get(column, kind).bytes, plain);
+  return plain;
 }
 
 const proto::ColumnEncoding& StripeStreams::encoding(std::uint32_t column) const {

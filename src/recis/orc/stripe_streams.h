@@ -1,16 +1,19 @@
-// StripeStreams: one stripe's footer and the decoded (decompressed) bytes of the streams that the
-// selected columns need, located by (column id, stream kind). Built by Reader per stripe and
-// consumed by the column readers it creates. Every offset and length is checked against the
-// stripe and the file before it is read. Thread-safety: immutable after construction.
+// StripeStreams: one stripe's footer and the stored bytes of the streams that the selected
+// columns need, located by (column id, stream kind). Streams stay compressed: the column readers'
+// cursors (byte_cursor.h) decode them a chunk at a time with the reader's Decompressor. Built by
+// Reader per stripe and consumed by the column readers it creates. Every offset and length is
+// checked against the stripe and the file before it is read.
+// Thread-safety: immutable after construction; its streams share the reader's Decompressor, so
+// the column readers of one stripe run on one thread.
 #pragma once
 
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "recis/orc/byte_cursor.h"
 #include "recis/orc/decompressor.h"
 #include "recis/orc/input_file.h"
 #include "recis/orc/orc_proto.pb.h"
@@ -31,17 +34,20 @@ class StripeStreams {
                 const proto::StripeInformation& info, std::size_t index,
                 std::uint64_t content_end, const std::vector<bool>& selected);
 
-  // The stream's bytes; nullptr when the stripe has no such stream.
-  const std::string_view* find(std::uint32_t column, proto::Stream::Kind kind) const;
-  // The stream's bytes, or an empty view when the stripe has no such stream.
-  std::string_view get(std::uint32_t column, proto::Stream::Kind kind) const;
+  // The stream as stored (for a ByteCursor); nullptr when the stripe has no such stream.
+  const StreamBytes* find(std::uint32_t column, proto::Stream::Kind kind) const;
+  // The stream as stored, or an empty stream when the stripe has no such stream.
+  StreamBytes get(std::uint32_t column, proto::Stream::Kind kind) const;
+  // The stream's plain bytes, decompressed as a whole (dictionaries, read at once anyway).
+  std::string read_whole(std::uint32_t column, proto::Stream::Kind kind) const;
   const proto::ColumnEncoding& encoding(std::uint32_t column) const;
   // The writer's time zone name; "UTC" when the stripe footer names none.
   const std::string& writer_timezone() const { return writer_timezone_; }
   std::uint64_t num_rows() const { return num_rows_; }
   // The most values (rows, list elements) the selected streams can plausibly encode: the densest
-  // encoding (a byte-RLE run of zero bits) holds 520 values per decoded byte; the slack admits
-  // columns without streams (empty structs). Larger counts in a stripe are corrupt.
+  // encoding (a byte-RLE run of zero bits) holds 520 values per decoded byte, counted by the
+  // chunk headers' bound of the decoded size; the slack admits columns without streams (empty
+  // structs). Larger counts in a stripe are corrupt.
   std::uint64_t value_limit() const { return value_limit_; }
   std::size_t index() const { return index_; }
   // "FILE stripe N" for error messages.
@@ -52,7 +58,7 @@ class StripeStreams {
   // SECONDARY (their enum values are 0..5).
   static constexpr std::size_t kDataKinds = 6;
   struct ColumnStreams {
-    std::array<std::string_view, kDataKinds> bytes{};
+    std::array<StreamBytes, kDataKinds> bytes{};
     std::array<bool, kDataKinds> found{};
   };
 
@@ -62,9 +68,9 @@ class StripeStreams {
   std::uint64_t value_limit_ = 0;
   proto::StripeFooter footer_;
   std::string writer_timezone_;
+  Decompressor* decompressor_;
   std::vector<ColumnStreams> columns_;
   std::string stripe_bytes_;  // the stripe's data section when the file is not in memory
-  std::deque<std::string> decompressed_;  // stable storage for decompressed streams
 };
 
 }  // namespace recis::orc
