@@ -11,6 +11,7 @@
 
 #include "recis/cli/command_registry.h"
 #include "recis/common/allocator_tuning.h"
+#include "recis/common/blas_threads.h"
 #include "recis/common/error.h"
 #include "recis/common/logging.h"
 #include "recis/common/threads.h"
@@ -36,6 +37,7 @@ int run(int argc, char** argv) {
     recis::log::set_level(recis::log::parse_level(log_level));
     if (threads > 0) recis::set_configured_threads(threads);
     at::set_num_threads(static_cast<int>(recis::configured_threads()));
+    recis::size_blas_threads(recis::configured_threads());
   });
 
   for (const auto& spec : recis::cli::registered_commands()) {

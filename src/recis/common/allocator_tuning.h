@@ -4,8 +4,8 @@
 // again (measured: most of an embedding step's time went to page faults). Raising the mmap and
 // trim thresholds keeps freed blocks in the heap for reuse. Threads other than main get arenas
 // of 64 MiB heaps, and glibc unmaps a secondary heap as soon as it is wholly free, whatever the
-// trim threshold: the dataset's decode threads (a stripe decodes to hundreds of MB) and the
-// thread pools then page-fault their buffers in again for every stripe. One arena for all threads
+// trim threshold: the dataset's decode threads and the thread pools then page-fault their
+// buffers in again for every stripe. One arena for all threads
 // avoids that (measured: `recis bench dataset` 0.92 -> 2.0 M rows/s, DeepFM fp32 training
 // 26k -> 34k samples/s); the hot paths allocate few, large blocks, so the shared lock costs little.
 // Called once by the recis CLI at start-up; not thread-safe (call before threads start).
