@@ -1,11 +1,13 @@
 // bag_sum against torch::embedding_bag (sum mode, per-sample weights): forward values and the
 // rows' gradient, at a dim that is not a multiple of four (vector lanes plus a scalar tail), with
-// empty bags and rows read several times; and the gradient bit-identical whatever the thread count.
+// empty bags and rows read several times; the gradient bit-identical whatever the thread count;
+// and the fused gather (rows read from a table's storage) equal to pooling a gathered copy.
 #include <ATen/Parallel.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
 #include "recis/embedding/bag_sum.h"
+#include "recis/embedding/core/table_core.h"
 
 namespace recis::embedding {
 namespace {
@@ -65,6 +67,36 @@ TEST(BagSum, GradientDoesNotDependOnTheThreadCount) {
   at::set_num_threads(before);
   EXPECT_TRUE(torch::equal(one, three));
   EXPECT_GT(one.abs().sum().item<double>(), 0.0);
+}
+
+TEST(BagSum, ReadingRowsFromTheTableEqualsPoolingAGatheredCopy) {
+  const int64_t dim = 6;
+  const Case c = make_case(/*rows=*/40, dim, /*bags=*/500, 9);
+  RowBlocks blocks(RowLayout(dim, ElementType::F32, {{"adam_m", 6}}));
+  // Unique row i lives at table row 3 * i + 1 (scattered, slots between them); row 5 has none.
+  std::vector<int64_t> numbers;
+  for (int64_t i = 0; i < 40; ++i) {
+    const int64_t row = i == 5 ? TableCore::kNoRow : 3 * i + 1;
+    numbers.push_back(row);
+    if (row == TableCore::kNoRow) continue;
+    blocks.ensure(row);
+    const torch::Tensor values = c.rows[i].contiguous();
+    blocks.write_embedding(row, std::span<const float>(values.data_ptr<float>(), dim));
+  }
+  const torch::Tensor gathered = c.rows.clone();
+  gathered[5].zero_();  // what the table's gather reads for a row it does not have
+
+  const torch::Tensor copy_rows = gathered.clone().requires_grad_(true);
+  const torch::Tensor from_copy = bag_sum(copy_rows, c.positions, c.offsets, c.weights);
+  const TableRows table{&blocks, numbers};
+  const torch::Tensor leaf = torch::empty({40, dim}).requires_grad_(true);
+  const torch::Tensor from_table = bag_sum(leaf, c.positions, c.offsets, c.weights, &table);
+  EXPECT_TRUE(torch::equal(from_table, from_copy));
+
+  const torch::Tensor upstream = torch::randn(from_copy.sizes());
+  (from_copy * upstream).sum().backward();
+  (from_table * upstream).sum().backward();
+  EXPECT_TRUE(torch::equal(leaf.grad(), copy_rows.grad()));
 }
 
 }  // namespace

@@ -3,8 +3,10 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <vector>
 
 #include "recis/common/float4.h"
+#include "recis/embedding/core/table_core.h"
 
 namespace recis::embedding {
 namespace {
@@ -26,43 +28,73 @@ inline void add_scaled(float* __restrict out, const float* __restrict row, float
   });
 }
 
+// Pools every bag: out[b] = sum of weight * row over its entries, where row_at(p) points at
+// row p's dim floats and prefetch_at(p) starts loading it.
+template <typename RowAt, typename PrefetchAt>
+void pool_bags(const int64_t* offset, const int64_t* position, const float* weight, int64_t bags,
+               int64_t entries, int64_t dim, float* out, const RowAt& row_at,
+               const PrefetchAt& prefetch_at) {
+  const auto width = static_cast<std::size_t>(dim);
+  at::parallel_for(0, bags, 1024, [&](int64_t begin, int64_t end) {
+    for (int64_t b = begin; b < end; ++b) {
+      float* target = out + b * dim;
+      const int64_t first = offset[b], last = offset[b + 1];
+      if (first == last) std::fill(target, target + dim, 0.0f);
+      for (int64_t j = first; j < last; ++j) {
+        if (j + kPrefetchDistance < entries) prefetch_at(position[j + kPrefetchDistance]);
+        const float* row = row_at(position[j]);
+        const float w = weight ? weight[j] : 1.0f;
+        if (j == first) {
+          set_scaled(target, row, w, width);
+        } else {
+          add_scaled(target, row, w, width);
+        }
+      }
+    }
+  });
+}
+
 class BagSumFunction : public torch::autograd::Function<BagSumFunction> {
  public:
   static torch::Tensor forward(torch::autograd::AutogradContext* context, const torch::Tensor& rows,
                                const torch::Tensor& positions, const torch::Tensor& offsets,
-                               const std::optional<torch::Tensor>& weights) {
-    const torch::Tensor source = rows.contiguous();
+                               const std::optional<torch::Tensor>& weights,
+                               const TableRows* table) {
     const int64_t bags = offsets.numel() - 1;
-    const int64_t dim = source.size(1);
-    const auto width = static_cast<std::size_t>(dim);
-    torch::Tensor out = torch::empty({bags, dim}, source.options());
-    const float* row_data = source.data_ptr<float>();
+    const int64_t dim = rows.size(1);
+    torch::Tensor out = torch::empty({bags, dim}, rows.options());
     const int64_t* position = positions.data_ptr<int64_t>();
     const int64_t* offset = offsets.data_ptr<int64_t>();
     const float* weight = weights ? weights->data_ptr<float>() : nullptr;
     const int64_t entries = positions.numel();
     float* out_data = out.data_ptr<float>();
-    at::parallel_for(0, bags, 1024, [&](int64_t begin, int64_t end) {
-      for (int64_t b = begin; b < end; ++b) {
-        float* target = out_data + b * dim;
-        const int64_t first = offset[b], last = offset[b + 1];
-        if (first == last) std::fill(target, target + dim, 0.0f);
-        for (int64_t j = first; j < last; ++j) {
-          if (j + kPrefetchDistance < entries) {
-            prefetch_row(row_data + position[j + kPrefetchDistance] * dim);
-          }
-          const float* row = row_data + position[j] * dim;
-          const float w = weight ? weight[j] : 1.0f;
-          if (j == first) {
-            set_scaled(target, row, w, width);
-          } else {
-            add_scaled(target, row, w, width);
-          }
-        }
-      }
-    });
+    if (table != nullptr) {
+      const RowBlocks& blocks = *table->blocks;
+      const std::span<const int64_t> numbers = table->numbers;
+      const std::vector<float> zeros(static_cast<std::size_t>(dim), 0.0f);
+      const std::size_t offset_in_row = blocks.layout().embedding_offset();
+      const std::size_t bytes = blocks.layout().embedding_bytes();
+      constexpr int64_t kNoRow = TableCore::kNoRow;
+      pool_bags(
+          offset, position, weight, bags, entries, dim, out_data,
+          [&](int64_t p) {
+            const int64_t row = numbers[static_cast<std::size_t>(p)];
+            return row == kNoRow ? zeros.data() : static_cast<const float*>(blocks.embedding(row));
+          },
+          [&](int64_t p) {
+            const int64_t row = numbers[static_cast<std::size_t>(p)];
+            if (row != kNoRow) blocks.prefetch(row, offset_in_row, bytes);
+          });
+    } else {
+      const torch::Tensor source = rows.contiguous();
+      const float* row_data = source.data_ptr<float>();
+      pool_bags(
+          offset, position, weight, bags, entries, dim, out_data,
+          [&](int64_t p) { return row_data + p * dim; },
+          [&](int64_t p) { prefetch_row(row_data + p * dim); });
+    }
     context->save_for_backward({positions, offsets, weights ? *weights : torch::Tensor()});
-    context->saved_data["rows"] = source.size(0);
+    context->saved_data["rows"] = rows.size(0);
     return out;
   }
 
@@ -101,18 +133,20 @@ class BagSumFunction : public torch::autograd::Function<BagSumFunction> {
         }
       }
     });
-    return {grad_rows, torch::Tensor(), torch::Tensor(), torch::Tensor()};
+    return {grad_rows, torch::Tensor(), torch::Tensor(), torch::Tensor(), torch::Tensor()};
   }
 };
 
 }  // namespace
 
 torch::Tensor bag_sum(const torch::Tensor& rows, const torch::Tensor& positions,
-                      const torch::Tensor& offsets, const std::optional<torch::Tensor>& weights) {
+                      const torch::Tensor& offsets, const std::optional<torch::Tensor>& weights,
+                      const TableRows* table) {
   // Weights are data: passed as a non-tensor argument, so autograd tracks only the rows.
   std::optional<torch::Tensor> float_weights;
   if (weights) float_weights = weights->to(torch::kFloat32).contiguous();
-  return BagSumFunction::apply(rows, positions.contiguous(), offsets.contiguous(), float_weights);
+  return BagSumFunction::apply(rows, positions.contiguous(), offsets.contiguous(), float_weights,
+                               table);
 }
 
 }  // namespace recis::embedding

@@ -2,7 +2,6 @@
 
 #include "recis/embedding/bag_sum.h"
 
-
 namespace recis::embedding {
 namespace {
 
@@ -64,7 +63,7 @@ torch::Tensor combine(const torch::Tensor& unique_rows, const FeatureIds& ids, C
 
 std::vector<torch::Tensor> pool_features(const torch::Tensor& unique_rows,
                                          const std::vector<const FeatureIds*>& features,
-                                         const std::vector<bool>& mean) {
+                                         const std::vector<bool>& mean, const TableRows* table) {
   std::vector<torch::Tensor> positions, bag_offsets, weights, offsets_of;
   bool weighted = false;
   int64_t start = 0;
@@ -85,7 +84,7 @@ std::vector<torch::Tensor> pool_features(const torch::Tensor& unique_rows,
   std::optional<torch::Tensor> all_weights;
   if (weighted) all_weights = torch::cat(weights);
   const torch::Tensor pooled =
-      bag_sum(unique_rows, all_positions, torch::cat(bag_offsets), all_weights);
+      bag_sum(unique_rows, all_positions, torch::cat(bag_offsets), all_weights, table);
 
   // One split (not a narrow per feature): its backward concatenates the features' gradients
   // once, where each narrow's backward would fill a zero tensor of the whole pooled size.

@@ -1,7 +1,7 @@
 // combine: one feature's output from its table's unique rows. `unique_rows` [n, dim] holds the
 // batch's deduplicated embeddings (a leaf that autograd tracks when training); `ids` says, per id
 // of the feature, which unique row it reads, in the feature's ragged layout. The combiners are
-// libtorch ops (embedding_bag, index_select), so backward yields the gradient of unique_rows:
+// autograd functions (bag_sum.h, index_select), so backward yields the gradient of unique_rows:
 // per unique id, its gradient summed over every occurrence.
 //   sum / mean: [B, dim], over all ids of the row (3 levels: over every inner list); weights
 //     scale each id; mean divides the weighted sum by the row's id count (empty rows give 0).
@@ -9,7 +9,7 @@
 //     (2 levels) or the weighted sum of one inner list (3 levels).
 //   none: [N, dim], one unweighted embedding per id in value order.
 // pool_features computes the sum/mean outputs of all of a table's pooled features with one
-// embedding_bag call over their concatenated ids (one backward pass, one gradient buffer for the
+// bag_sum call over their concatenated ids (one backward pass, one gradient buffer for the
 // table); combine handles one feature of any combiner.
 // Called by embedding::Engine. Thread-safety: pure functions.
 #pragma once
@@ -20,6 +20,7 @@
 #include <optional>
 #include <vector>
 
+#include "recis/embedding/bag_sum.h"
 #include "recis/embedding/embedding_options.h"
 
 namespace recis::embedding {
@@ -38,8 +39,11 @@ torch::Tensor combine(const torch::Tensor& unique_rows, const FeatureIds& ids, C
                       std::size_t tile_len);
 
 // One output per feature, as combine(unique_rows, *features[k], mean[k] ? Mean : Sum, 0) gives.
+// With `table`, the rows are read from the table's storage (fused gather, bag_sum.h) and
+// unique_rows is only the leaf that receives their gradient.
 std::vector<torch::Tensor> pool_features(const torch::Tensor& unique_rows,
                                          const std::vector<const FeatureIds*>& features,
-                                         const std::vector<bool>& mean);
+                                         const std::vector<bool>& mean,
+                                         const TableRows* table = nullptr);
 
 }  // namespace recis::embedding

@@ -151,16 +151,23 @@ EmbeddingOutputs Engine::forward(PreparedIds prepared, int64_t step, LookupMode 
     for (std::size_t t = 0; t < table_count; ++t) {
       rows[t].resize(unique[t].size());
       tables_[t]->lookup(unique[t], counts[t], step, mode, rows[t], *pool_);
-      unique_rows[t] = tables_[t]->gather(rows[t], *pool_);
+      // Pooling reads fp32 rows in place (fused gather); unique_rows is then only the leaf
+      // that receives their gradient, and its values are never read.
+      unique_rows[t] = pools_from_table(t)
+                           ? torch::empty({static_cast<int64_t>(rows[t].size()),
+                                           static_cast<int64_t>(tables_[t]->dim())})
+                           : tables_[t]->gather(rows[t], *pool_);
     }
   }
 
   for (std::size_t t = 0; t < table_count; ++t) {
     const std::vector<std::size_t>& members = features_of_table_[t];
+    const std::vector<int64_t>* row_numbers = &rows[t];
     if (mode == LookupMode::Train && tables_[t]->trainable()) {
       unique_rows[t].requires_grad_(true);
       pending_[t] = Pending{unique_rows[t], std::move(unique[t]), std::move(rows[t]),
                             std::move(counts[t])};
+      row_numbers = &pending_[t].rows;
     }
     // Sum and mean features are pooled together (one pooling, one backward buffer).
     std::vector<const FeatureIds*> pooled;
@@ -186,7 +193,9 @@ EmbeddingOutputs Engine::forward(PreparedIds prepared, int64_t step, LookupMode 
       }
     }
     if (!pooled.empty()) {
-      std::vector<torch::Tensor> pooled_outputs = pool_features(unique_rows[t], pooled, mean);
+      const TableRows table_rows{&tables_[t]->core().rows(), *row_numbers};
+      std::vector<torch::Tensor> pooled_outputs = pool_features(
+          unique_rows[t], pooled, mean, !exchange_ && pools_from_table(t) ? &table_rows : nullptr);
       for (std::size_t k = 0; k < pooled.size(); ++k) {
         outputs.embeddings[features_[pooled_members[k]].name] = std::move(pooled_outputs[k]);
       }
@@ -268,6 +277,16 @@ void Engine::restore_accumulated_gradients(std::size_t table, const torch::Tenso
     count_list[i] = static_cast<uint32_t>(count_values.data_ptr<int64_t>()[i]);
   }
   accumulators_[table].add(id_span, rows, count_list, values.to(torch::kFloat32).contiguous());
+}
+
+bool Engine::pools_from_table(std::size_t table) const {
+  if (tables_[table]->core().rows().layout().element_type() != ElementType::F32) return false;
+  for (std::size_t f : features_of_table_[table]) {
+    if (features_[f].combiner != Combiner::Sum && features_[f].combiner != Combiner::Mean) {
+      return false;
+    }
+  }
+  return true;
 }
 
 TableCore::Evicted Engine::evict(int64_t step) {

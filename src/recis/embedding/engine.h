@@ -3,7 +3,8 @@
 // (table_merging.h) and, per batch, does one pass per physical table: gather the ids of all its
 // features (child-encoded when merged), deduplicate them, look the unique ids up (training admits
 // and inserts; evaluation only finds), gather their rows into one tensor and combine each
-// feature's output from it (combine.h).
+// feature's output from it (combine.h). A local fp32 table whose features are all sum/mean skips
+// the gather: the pooling reads its rows in place (bag_sum.h).
 // Inputs per feature: a RaggedTensor of int64 ids (2 or 3 levels, optional weights) or a dense
 // int64 tensor [B] or [B, F]. Outputs: name -> tensor, shapes as combine.h describes, and a
 // padding mask per tile feature.
@@ -126,6 +127,10 @@ class Engine {
     std::vector<int64_t> ids, rows;
     std::vector<uint32_t> counts;
   };
+
+  // Whether forward pools the table's rows straight from its storage (fused gather): fp32 rows
+  // and only sum/mean features (tile and none read a gathered copy).
+  bool pools_from_table(std::size_t table) const;
 
   std::vector<EmbeddingOptions> features_;
   MergePlan plan_;
