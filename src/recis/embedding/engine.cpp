@@ -143,6 +143,7 @@ EmbeddingOutputs Engine::forward(PreparedIds prepared, int64_t step, LookupMode 
   // Each table's unique rows: from the local table, or from their owners when sharded.
   std::vector<torch::Tensor> unique_rows(table_count);
   std::vector<std::vector<int64_t>> rows(table_count);
+  std::vector<bool> in_place(table_count, false);  // pooled straight from the table's rows
   if (exchange_) {
     std::vector<std::span<const int64_t>> id_spans(unique.begin(), unique.end());
     std::vector<std::span<const uint32_t>> count_spans(counts.begin(), counts.end());
@@ -153,10 +154,10 @@ EmbeddingOutputs Engine::forward(PreparedIds prepared, int64_t step, LookupMode 
       tables_[t]->lookup(unique[t], counts[t], step, mode, rows[t], *pool_);
       // Pooling reads fp32 rows in place (fused gather); unique_rows is then only the leaf
       // that receives their gradient, and its values are never read.
-      unique_rows[t] = pools_from_table(t)
-                           ? torch::empty({static_cast<int64_t>(rows[t].size()),
-                                           static_cast<int64_t>(tables_[t]->dim())})
-                           : tables_[t]->gather(rows[t], *pool_);
+      in_place[t] = pools_from_table(t);
+      unique_rows[t] = in_place[t] ? torch::empty({static_cast<int64_t>(rows[t].size()),
+                                                   static_cast<int64_t>(tables_[t]->dim())})
+                                   : tables_[t]->gather(rows[t], *pool_);
     }
   }
 
@@ -194,8 +195,8 @@ EmbeddingOutputs Engine::forward(PreparedIds prepared, int64_t step, LookupMode 
     }
     if (!pooled.empty()) {
       const TableRows table_rows{&tables_[t]->core().rows(), *row_numbers};
-      std::vector<torch::Tensor> pooled_outputs = pool_features(
-          unique_rows[t], pooled, mean, !exchange_ && pools_from_table(t) ? &table_rows : nullptr);
+      std::vector<torch::Tensor> pooled_outputs =
+          pool_features(unique_rows[t], pooled, mean, in_place[t] ? &table_rows : nullptr);
       for (std::size_t k = 0; k < pooled.size(); ++k) {
         outputs.embeddings[features_[pooled_members[k]].name] = std::move(pooled_outputs[k]);
       }

@@ -85,7 +85,7 @@ class ByteCursor {
     std::string_view stream;
     std::size_t offset = 0;  // of the next chunk in `stream`
     Decompressor* decompressor = nullptr;
-    std::string decoded;
+    std::unique_ptr<char[]> decoded;  // one compression block
     std::string joined;
   };
 

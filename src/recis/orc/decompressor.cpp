@@ -140,7 +140,7 @@ std::size_t Decompressor::plain_size_bound(std::string_view stream) const {
 }
 
 std::string_view Decompressor::next_chunk(std::string_view stream, std::size_t& offset,
-                                         std::string& buffer) {
+                                         std::unique_ptr<char[]>& buffer) {
   if (stream.size() - offset < kChunkHeaderBytes) {
     throw FormatError("compressed stream ends inside a chunk header at byte " +
                       std::to_string(offset));
@@ -165,9 +165,10 @@ std::string_view Decompressor::next_chunk(std::string_view stream, std::size_t& 
     }
     return chunk;
   }
-  if (buffer.size() != block_size_) buffer.resize(block_size_);
+  // Uninitialized: only the pages chunks actually fill are ever touched.
+  if (!buffer) buffer = std::make_unique_for_overwrite<char[]>(block_size_);
   try {
-    return {buffer.data(), decode_chunk(chunk, buffer.data(), buffer.size())};
+    return {buffer.get(), decode_chunk(chunk, buffer.get(), block_size_)};
   } catch (const FormatError& e) {
     throw FormatError("compressed chunk at byte " + std::to_string(chunk_offset) + ": " + e.what());
   }
@@ -180,7 +181,7 @@ void Decompressor::decompress(std::string_view stream, std::string& out) {
     return;
   }
   out.reserve(plain_size_bound(stream));
-  std::string buffer;
+  std::unique_ptr<char[]> buffer;
   for (std::size_t offset = 0; offset < stream.size();) {
     out.append(next_chunk(stream, offset, buffer));
   }

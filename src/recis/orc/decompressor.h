@@ -34,9 +34,11 @@ class Decompressor {
 
   // The chunk of compressed `stream` at byte `offset` (< stream.size()), decoded; advances
   // `offset` past it. An uncompressed ("original") chunk is returned as a view into `stream`,
-  // a compressed one is decoded into `buffer` (resized to the block size once). Throws as
-  // decompress does. Lets a reader decode a stream a chunk at a time (ByteCursor).
-  std::string_view next_chunk(std::string_view stream, std::size_t& offset, std::string& buffer);
+  // a compressed one is decoded into `buffer` (allocated at the block size on first use and left
+  // uninitialized: no page is touched before a chunk fills it). Throws as decompress does. Lets
+  // a reader decode a stream a chunk at a time (ByteCursor).
+  std::string_view next_chunk(std::string_view stream, std::size_t& offset,
+                              std::unique_ptr<char[]>& buffer);
 
   // An upper bound of the plain size of `stream` read from its chunk headers alone (compressed
   // chunks count as a whole block), capped at 1 GiB.
