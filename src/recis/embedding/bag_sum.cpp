@@ -12,14 +12,16 @@ namespace recis::embedding {
 namespace {
 
 // Entries ahead whose row is prefetched: rows are read in the ids' order, which is random.
-constexpr int64_t kPrefetchDistance = 8;
+constexpr auto kPrefetchDistance = static_cast<int64_t>(RowBlocks::kPrefetchDistance);
 
 inline void prefetch_row(const float* row) { __builtin_prefetch(row); }
 
 // out = w * row, and out += w * row, dim floats, four lanes at a time.
 inline void set_scaled(float* __restrict out, const float* __restrict row, float w,
                        std::size_t dim) {
-  for_each_lane(dim, [&]<typename T>(std::size_t d) { store(out + d, splat<T>(w) * load<T>(row + d)); });
+  for_each_lane(dim, [&]<typename T>(std::size_t d) {
+    store(out + d, splat<T>(w) * load<T>(row + d));
+  });
 }
 inline void add_scaled(float* __restrict out, const float* __restrict row, float w,
                        std::size_t dim) {
