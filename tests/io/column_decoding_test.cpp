@@ -1,5 +1,5 @@
 // How each column shape becomes tensors: string hashing (FarmHash Fingerprint64 / MurmurHash64A
-// golden values and the bucket rule), 2- and 3-level ragged offsets with nulls, list<struct<k,v>>
+// golden values and the bucket rule), unhashed strings as byte strings, 2- and 3-level ragged offsets with nulls, list<struct<k,v>>
 // weights, fixedlen scalars, lists, defaults and the wrong-length error, floating varlen values;
 // and RecIS's DeepFM example file against values read independently with orc::Reader.
 #include <gtest/gtest.h>
@@ -80,7 +80,41 @@ TEST(ColumnDecoding, StringsAreHashedWithFarmOrMurmurAndTheBucketRule) {
     EXPECT_EQ(ragged::rows2_of(batch.ragged("tag")),
               (ragged::Rows2{{id(kMurmur012 & kLow63)}, {}, {id(murmur_hash64a(k123) & kLow63)}, {id(kMurmur567 & kLow63)}}));
   }
-  EXPECT_THROW(OrcDataset(OrcDatasetOptions().with_paths({dir / "s.orc"}).varlen("tags")), ConfigError);
+}
+
+std::vector<int64_t> int64s(const torch::Tensor& tensor) {
+  const torch::Tensor contiguous = tensor.contiguous();
+  return {contiguous.data_ptr<int64_t>(), contiguous.data_ptr<int64_t>() + contiguous.numel()};
+}
+
+std::string bytes_of(const torch::Tensor& values) {
+  return {reinterpret_cast<const char*>(values.data_ptr<uint8_t>()),
+          static_cast<std::size_t>(values.numel())};
+}
+
+TEST(ColumnDecoding, UnhashedStringsAreByteStringsAcrossBatches) {
+  TempDir dir;
+  write_strings(dir / "s.orc");
+  OrcDataset dataset(OrcDatasetOptions().with_paths({dir / "s.orc"}).with_worker(0, 1)
+                         .with_batch_size(3).varlen("tags").varlen("tag"));
+  const auto first = dataset.next();
+  const auto second = dataset.next();
+  ASSERT_TRUE(first && second);
+  EXPECT_FALSE(dataset.next().has_value());
+  const ragged::RaggedTensor& tags = first->ragged("tags");
+  ASSERT_TRUE(tags.is_byte_strings());
+  ASSERT_EQ(tags.offsets().size(), 2u);
+  EXPECT_EQ(int64s(tags.offsets()[0]), (std::vector<int64_t>{0, 2, 2, 2}));
+  EXPECT_EQ(int64s(tags.offsets()[1]), (std::vector<int64_t>{0, 3, 6}));
+  EXPECT_EQ(bytes_of(tags.values()), k012 + k123);
+  const ragged::RaggedTensor& tag = first->ragged("tag");
+  EXPECT_EQ(int64s(tag.offsets()[0]), (std::vector<int64_t>{0, 1, 1, 2}));
+  EXPECT_EQ(int64s(tag.offsets()[1]), (std::vector<int64_t>{0, 3, 6}));
+  EXPECT_EQ(bytes_of(tag.values()), k012 + k123);
+  const ragged::RaggedTensor& last = second->ragged("tags");
+  EXPECT_EQ(int64s(last.offsets()[0]), (std::vector<int64_t>{0, 1}));
+  EXPECT_EQ(int64s(last.offsets()[1]), (std::vector<int64_t>{0, 3}));
+  EXPECT_EQ(bytes_of(last.values()), k567);
 }
 
 TEST(ColumnDecoding, NestedListsGiveThreeLevelsAndNullsAreEmpty) {

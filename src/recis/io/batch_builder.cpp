@@ -81,7 +81,9 @@ ragged::RaggedTensor BatchBuilder::build_ragged(std::size_t column) const {
     offset_data.push_back(offsets.back().data_ptr<std::int64_t>());
     offset_data.back()[0] = 0;
   }
-  torch::Tensor values = torch::empty({value_count}, first.floating ? float_dtype_ : torch::kInt64);
+  const torch::ScalarType value_type =
+      first.byte_strings ? torch::kUInt8 : first.floating ? float_dtype_ : torch::kInt64;
+  torch::Tensor values = torch::empty({value_count}, value_type);
   std::optional<torch::Tensor> weights;
   if (first.weighted) weights = torch::empty({value_count}, torch::kFloat32);
 
@@ -101,7 +103,11 @@ ragged::RaggedTensor BatchBuilder::build_ragged(std::size_t column) const {
       hi = static_cast<std::size_t>(source[hi]);
       lo = next_lo;
     }
-    if (decoded.floating) {
+    if (decoded.byte_strings) {
+      std::copy(decoded.bytes.begin() + static_cast<std::ptrdiff_t>(lo),
+                decoded.bytes.begin() + static_cast<std::ptrdiff_t>(hi),
+                values.data_ptr<std::uint8_t>() + values_written);
+    } else if (decoded.floating) {
       copy_reals(decoded.reals, lo, hi, values, static_cast<std::size_t>(values_written));
     } else {
       std::copy(decoded.ids.begin() + static_cast<std::ptrdiff_t>(lo), decoded.ids.begin() + static_cast<std::ptrdiff_t>(hi),

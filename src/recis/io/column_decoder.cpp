@@ -48,6 +48,14 @@ void append_leaf(const ColumnSpec& spec, const orc::ColumnVector& leaf, std::siz
     for (std::size_t i = begin; i < end; ++i) {
       if (!leaf.is_null(i)) out.reals.push_back(values[i]);
     }
+  } else if (is_string(leaf.kind) && out.byte_strings) {
+    const auto& strings = static_cast<const orc::BytesVector&>(leaf);
+    for (std::size_t i = begin; i < end; ++i) {
+      if (leaf.is_null(i)) continue;
+      const std::string_view value = strings.value(i);
+      out.bytes.insert(out.bytes.end(), value.begin(), value.end());
+      out.string_ends.push_back(static_cast<std::int64_t>(out.bytes.size()));
+    }
   } else if (is_string(leaf.kind)) {
     const auto& strings = static_cast<const orc::BytesVector&>(leaf);
     for (std::size_t i = begin; i < end; ++i) {
@@ -78,19 +86,9 @@ void append_weighted(const ColumnSpec& spec, const orc::StructVector& entries, s
   }
 }
 
-DecodedColumn decode_varlen(const ColumnSpec& spec, orc::ColumnVector& vector, std::size_t rows) {
-  DecodedColumn out;
-  const TypeKind leaf_kind = [&] {
-    const orc::ColumnVector* node = &vector;
-    while (node->kind == TypeKind::List) node = static_cast<const orc::ListVector*>(node)->elements.get();
-    if (node->kind == TypeKind::Struct) {
-      out.weighted = true;
-      return static_cast<const orc::StructVector*>(node)->fields[0]->kind;
-    }
-    return node->kind;
-  }();
-  out.floating = is_floating(leaf_kind);
-
+// The offsets levels and values of a varlen column (decode_varlen adds the bytes level).
+void decode_varlen_levels(const ColumnSpec& spec, orc::ColumnVector& vector, std::size_t rows,
+                          DecodedColumn& out) {
   if (vector.kind != TypeKind::List) {  // a scalar: one value per row, null = empty
     out.offsets.resize(1);
     auto& row_offsets = out.offsets[0];
@@ -100,7 +98,7 @@ DecodedColumn decode_varlen(const ColumnSpec& spec, orc::ColumnVector& vector, s
       append_leaf(spec, vector, i, i + 1, out);
       row_offsets.push_back(static_cast<std::int64_t>(out.num_values()));
     }
-    return out;
+    return;
   }
 
   auto& list = static_cast<orc::ListVector&>(vector);
@@ -125,7 +123,7 @@ DecodedColumn decode_varlen(const ColumnSpec& spec, orc::ColumnVector& vector, s
       }
       row_offsets.push_back(static_cast<std::int64_t>(list_offsets.size() - 1));
     }
-    return out;
+    return;
   }
 
   out.offsets.resize(1);
@@ -135,7 +133,7 @@ DecodedColumn decode_varlen(const ColumnSpec& spec, orc::ColumnVector& vector, s
     const auto& values = static_cast<const orc::LongVector&>(elements).values;
     out.ids.assign(values.begin(), values.begin() + list.offsets.back());
     out.offsets[0] = list.offsets;
-    return out;
+    return;
   }
   auto& row_offsets = out.offsets[0];
   row_offsets.reserve(rows + 1);
@@ -152,6 +150,24 @@ DecodedColumn decode_varlen(const ColumnSpec& spec, orc::ColumnVector& vector, s
     }
     row_offsets.push_back(static_cast<std::int64_t>(out.num_values()));
   }
+}
+
+DecodedColumn decode_varlen(const ColumnSpec& spec, orc::ColumnVector& vector, std::size_t rows) {
+  DecodedColumn out;
+  const TypeKind leaf_kind = [&] {
+    const orc::ColumnVector* node = &vector;
+    while (node->kind == TypeKind::List) node = static_cast<const orc::ListVector*>(node)->elements.get();
+    if (node->kind == TypeKind::Struct) {
+      out.weighted = true;
+      return static_cast<const orc::StructVector*>(node)->fields[0]->kind;
+    }
+    return node->kind;
+  }();
+  out.floating = is_floating(leaf_kind);
+  out.byte_strings = is_string(leaf_kind) && spec.hash == HashKind::None;
+  if (out.byte_strings) out.string_ends.push_back(0);
+  decode_varlen_levels(spec, vector, rows, out);
+  if (out.byte_strings) out.offsets.push_back(std::move(out.string_ends));
   return out;
 }
 
@@ -221,8 +237,11 @@ void check_column_type(const ColumnSpec& spec, const orc::Type& type, const std:
     throw ConfigError(where + "; a varlen column must be a number or string, list<x>, list<list<x>> or "
                               "list<struct<id,weight>>");
   }
-  if (is_string(varlen_leaf(type).kind()) && spec.hash == HashKind::None) {
-    throw ConfigError(where + " and holds strings; declare its hash (farm or murmur)");
+  const orc::Type* entry = &type;
+  while (entry->kind() == TypeKind::List) entry = &entry->child(0);
+  if (entry->kind() == TypeKind::Struct && is_string(varlen_leaf(type).kind()) &&
+      spec.hash == HashKind::None) {
+    throw ConfigError(where + ", weighted string ids; declare their hash (farm or murmur)");
   }
 }
 

@@ -1,6 +1,7 @@
 // Turns one declared column of a decoded ORC stripe (an orc::ColumnVector) into flat buffers the
 // batch builder slices: dense rows for fixedlen columns, offsets per level plus values (and
-// weights) for varlen columns. String values are hashed here (hash_to_id), nulls become defaults
+// weights) for varlen columns. String values are hashed here (hash_to_id) or, without a hash,
+// kept as byte strings (one more offsets level, strings -> bytes); nulls become defaults
 // (fixedlen) or empty lists (varlen), and when nothing needs converting the ORC buffers are copied
 // whole (the reader keeps their capacity for its next chunk). check_column_type() says up front
 // whether a file column fits its declaration.
@@ -27,10 +28,19 @@ struct DecodedColumn {
   std::vector<double> reals;
   // list<struct<id,weight>>: one weight per value.
   std::vector<float> weights;
+  // Unhashed strings: their bytes, concatenated; the last offsets level splits them. While
+  // decoding, string_ends holds those boundaries.
+  std::vector<std::uint8_t> bytes;
+  std::vector<std::int64_t> string_ends;
   bool floating = false;
   bool weighted = false;
+  bool byte_strings = false;
 
-  std::size_t num_values() const { return floating ? reals.size() : ids.size(); }
+  // Entries of the level below the lists: values, or strings for byte strings.
+  std::size_t num_values() const {
+    if (byte_strings) return string_ends.size() - 1;
+    return floating ? reals.size() : ids.size();
+  }
 };
 
 // Throws ConfigError naming `file`, the column, its type and what the declaration accepts.

@@ -9,7 +9,8 @@
 //   varlen(name, hash, bucket): a RaggedTensor; list<x> gives 2 levels, list<list<x>> 3 levels,
 //     list<struct<id,weight>> ids with weights, a scalar column one value per row (null = empty).
 //     Integer ids pass through unchanged; string values are hashed with `hash` (farm | murmur)
-//     and mapped by hash_to_id's bucket rule; floating values become a float ragged.
+//     and mapped by hash_to_id's bucket rule, or without a hash kept as byte strings (uint8
+//     values, one more offsets level: RecIS's trans_int8); floating values become a float ragged.
 // Thread-safety: a plain value.
 #pragma once
 
