@@ -374,7 +374,7 @@ TEST(EmbeddingEngine, TablesMergeByShapeAndPolicy) {
   Engine engine({uniform_feature("a", 4), uniform_feature("b", 4), uniform_feature("c", 8),
                  uniform_feature("d", 4).with_dtype(ElementType::BF16),
                  uniform_feature("e", 4).with_shared_name("a")},
-                {.slots = [](std::size_t dim) {
+                {.slots = [](const std::string&, std::size_t dim) {
                    return std::vector<SlotSpec>{{"m", dim}};
                  }});
   ASSERT_EQ(engine.table_count(), 3u);

@@ -49,7 +49,7 @@ EngineOptions engine_options(bool merge) {
   options.seed = 3;
   options.merge_tables = merge;
   options.threads = 2;
-  options.slots = [](std::size_t dim) {
+  options.slots = [](const std::string&, std::size_t dim) {
     return std::vector<embedding::SlotSpec>{{"m", dim}};
   };
   return options;

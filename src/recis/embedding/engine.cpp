@@ -58,7 +58,7 @@ Engine::Engine(std::vector<EmbeddingOptions> features, EngineOptions options)
       features_of_table_(plan_.tables.size()),
       pending_(plan_.tables.size()) {
   for (PhysicalTablePlan& table : plan_.tables) {
-    if (options.slots) table.options.slots = options.slots(table.options.dim);
+    if (options.slots) table.options.slots = options.slots(table.name, table.options.dim);
     tables_.push_back(std::make_unique<Table>(table.name, table.children, table.trainable,
                                               table.options));
     accumulators_.emplace_back(&tables_.back()->core());
@@ -237,10 +237,14 @@ void Engine::accumulate_gradients() {
 
 std::vector<SparseGrad> Engine::take_gradients() {
   std::vector<SparseGrad> grads;
-  for (GradAccumulator& accumulator : accumulators_) {
-    if (auto grad = accumulator.take()) grads.push_back(std::move(*grad));
+  for (std::size_t t = 0; t < accumulators_.size(); ++t) {
+    if (auto grad = take_gradient(t)) grads.push_back(std::move(*grad));
   }
   return grads;
+}
+
+std::optional<SparseGrad> Engine::take_gradient(std::size_t table) {
+  return accumulators_.at(table).take();
 }
 
 std::vector<std::pair<std::size_t, SparseGrad>> Engine::accumulated_gradients() const {

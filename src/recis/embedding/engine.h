@@ -46,8 +46,9 @@ struct EngineOptions {
   uint64_t seed = 0;
   bool merge_tables = true;
   std::size_t threads = 0;  // 0: recis::configured_threads()
-  // The optimizer state every row carries (optim::SparseOptimizer::slots); unset = none.
-  std::function<std::vector<SlotSpec>(std::size_t dim)> slots;
+  // The optimizer state the rows of each physical table carry (optim::SparseOptimizer::slots),
+  // given the table's name and dim; unset = none.
+  std::function<std::vector<SlotSpec>(const std::string& table, std::size_t dim)> slots;
   // Set with world size > 1: the tables are sharded over the ranks (see above).
   std::shared_ptr<dist::Communicator> communicator;
 };
@@ -94,6 +95,8 @@ class Engine {
   void accumulate_gradients();
   // The accumulated gradient of every table that has one, leaving the accumulators empty.
   std::vector<SparseGrad> take_gradients();
+  // The same for one table: nullopt when it has none.
+  std::optional<SparseGrad> take_gradient(std::size_t table);
 
   // A checkpoint taken inside gradient accumulation: the sums so far, by table index ...
   std::vector<std::pair<std::size_t, SparseGrad>> accumulated_gradients() const;

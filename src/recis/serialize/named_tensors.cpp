@@ -1,6 +1,7 @@
 #include "recis/serialize/named_tensors.h"
 
 #include "recis/common/error.h"
+#include "recis/serialize/core/checkpoint_files.h"
 
 namespace recis::serialize {
 
@@ -62,6 +63,12 @@ std::map<std::string, torch::Tensor> read_tensors_file(const SafeTensorsReader& 
   std::map<std::string, torch::Tensor> tensors;
   for (std::size_t i = 0; i < file.tensors().size(); ++i) {
     const TensorInfo& info = file.tensors()[i];
+    if (info.dtype == DType::U32) {  // torch has no uint32: read the bits, widen to int64
+      torch::Tensor bits = torch::empty(info.shape, torch::TensorOptions().dtype(torch::kInt32));
+      file.read(i, 0, {static_cast<std::byte*>(bits.data_ptr()), info.bytes()});
+      tensors.emplace(info.name, bits.to(torch::kInt64).bitwise_and(int64_t{0xFFFFFFFF}));
+      continue;
+    }
     torch::ScalarType type;
     try {
       type = scalar_type_of(info.dtype);
@@ -72,6 +79,16 @@ std::map<std::string, torch::Tensor> read_tensors_file(const SafeTensorsReader& 
     file.read(i, 0, {static_cast<std::byte*>(tensor.data_ptr()), info.bytes()});
     tensors.emplace(info.name, std::move(tensor));
   }
+  return tensors;
+}
+
+std::map<std::string, torch::Tensor> read_listed_tensors(const std::filesystem::path& dir,
+                                                         const Manifest& manifest,
+                                                         const std::string& relative) {
+  manifest_entry(manifest, relative, dir);
+  const SafeTensorsReader file(dir / relative);
+  std::map<std::string, torch::Tensor> tensors = read_tensors_file(file);
+  check_read_digest(file, manifest, dir, relative);
   return tensors;
 }
 

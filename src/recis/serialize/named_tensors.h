@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "recis/serialize/core/checkpoint_dir.h"
 #include "recis/serialize/core/safetensors.h"
 
 namespace recis::serialize {
@@ -27,7 +28,13 @@ torch::ScalarType scalar_type_of(DType dtype);
 FileDigest write_tensors_file(const std::filesystem::path& path, const NamedTensors& tensors,
                               const std::map<std::string, std::string>& metadata = {});
 // Every tensor of the file, by name (reads every byte once: file.digest_of_reads() is then
-// valid). Throws Error naming the file for a dtype torch has no type for.
+// valid); U32 tensors (row metadata) widen to int64. Throws Error naming the file for another
+// dtype torch has no type for.
 std::map<std::string, torch::Tensor> read_tensors_file(const SafeTensorsReader& file);
+// A checkpoint's listed SafeTensors file read whole, its size and checksum checked against the
+// manifest (errors name the file).
+std::map<std::string, torch::Tensor> read_listed_tensors(const std::filesystem::path& dir,
+                                                         const Manifest& manifest,
+                                                         const std::string& relative);
 
 }  // namespace recis::serialize

@@ -90,7 +90,9 @@ Trainer::Trainer(ExperimentConfig config, std::shared_ptr<dist::Communicator> co
   });
   embedding::EngineOptions engine_options;
   engine_options.seed = config_.train.seed;
-  engine_options.slots = [this](std::size_t dim) { return sparse_optimizer_->slots(dim); };
+  engine_options.slots = [this](const std::string&, std::size_t dim) {
+    return sparse_optimizer_->slots(dim);
+  };
   engine_options.communicator = communicator_;
   embeddings_ = std::make_unique<embedding::Engine>(config_.embeddings, engine_options);
 

@@ -39,6 +39,8 @@ constexpr const char* kTrainerFile = "trainer.json";
 constexpr const char* kDataFile = "data.json";
 constexpr const char* kTrainerFormat = "recis-trainer-state";
 
+using serialize::read_listed_tensors;
+
 std::string accumulation_file(int rank, int world) {
   return "pending/accumulation" + serialize::rank_part_suffix(rank, world) + ".safetensors";
 }
@@ -85,17 +87,6 @@ void set_cpu_generator_state(const torch::Tensor& state) {
   at::Generator generator = at::detail::getDefaultCPUGenerator();
   std::lock_guard<std::mutex> lock(generator.mutex());
   generator.set_state(state);
-}
-
-// Reads a listed SafeTensors file whole, checking its size and checksum.
-std::map<std::string, torch::Tensor> read_listed_tensors(const std::filesystem::path& dir,
-                                                         const serialize::Manifest& manifest,
-                                                         const std::string& relative) {
-  serialize::manifest_entry(manifest, relative, dir);
-  const serialize::SafeTensorsReader file(dir / relative);
-  std::map<std::string, torch::Tensor> tensors = serialize::read_tensors_file(file);
-  serialize::check_read_digest(file, manifest, dir, relative);
-  return tensors;
 }
 
 nlohmann::json parse_listed_json(const std::filesystem::path& dir,
