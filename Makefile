@@ -4,7 +4,7 @@ SAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps configure build demo test sanitize fuzz clean
+.PHONY: deps configure build demo test sanitize fuzz clean python-install
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 600
 
@@ -25,6 +25,13 @@ demo: configure
 # Every test.
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# `import recis` for the current user: a .pth file in the user site-packages of /usr/bin/python3
+# (the Python whose torch we link) pointing at the package in the build tree.
+python-install: build
+	@site=$$(/usr/bin/python3 -m site --user-site) && mkdir -p "$$site" && \
+		echo "$(abspath $(BUILD))/python" > "$$site/recis.pth" && \
+		echo "recis: $$site/recis.pth -> $(abspath $(BUILD))/python"
 
 # The torch-free core and its tests under AddressSanitizer + UndefinedBehaviorSanitizer.
 sanitize: deps

@@ -12,6 +12,7 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libopenblas0-pthread gnuplot-nox tzdata
+  python3-dev pybind11-dev python3-pytest python3-numpy
 )
 
 missing=()

@@ -1,0 +1,3 @@
+from recis.io.orc_dataset import OrcDataset
+
+__all__ = ["OrcDataset"]

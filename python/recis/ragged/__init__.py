@@ -1,0 +1,3 @@
+from recis.ragged.tensor import RaggedPadInfo, RaggedTensor
+
+__all__ = ["RaggedTensor", "RaggedPadInfo"]
