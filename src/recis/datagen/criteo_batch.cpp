@@ -15,7 +15,7 @@ void push_ids(orc::ListVector& list, std::size_t column, const std::uint64_t* ra
   for (std::size_t k = 0; k < count; ++k) ids.values.push_back(categorical_id(column, ranks[k]));
   ids.num_rows = ids.values.size();
   list.offsets.push_back(static_cast<std::int64_t>(ids.values.size()));
-  ++list.num_rows;
+  list.append_presence(true);
 }
 
 void push_reals(orc::ListVector& list, const double* values, std::size_t count) {
@@ -23,15 +23,12 @@ void push_reals(orc::ListVector& list, const double* values, std::size_t count) 
   reals.values.insert(reals.values.end(), values, values + count);
   reals.num_rows = reals.values.size();
   list.offsets.push_back(static_cast<std::int64_t>(reals.values.size()));
-  if (!list.present.empty()) list.present.push_back(1);
-  ++list.num_rows;
+  list.append_presence(true);
 }
 
 void push_null(orc::ListVector& list) {
-  if (list.present.empty()) list.present.assign(list.num_rows, 1);
-  list.present.push_back(0);
   list.offsets.push_back(list.offsets.back());
-  ++list.num_rows;
+  list.append_presence(false);
 }
 
 }  // namespace

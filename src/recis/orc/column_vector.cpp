@@ -12,6 +12,16 @@ void ColumnVector::clear() {
   present.clear();
 }
 
+void ColumnVector::append_presence(bool has_value) {
+  if (!has_value) {
+    present.resize(num_rows, 1);
+    present.push_back(0);
+  } else if (!present.empty()) {
+    present.push_back(1);
+  }
+  ++num_rows;
+}
+
 void LongVector::clear() {
   ColumnVector::clear();
   values.clear();

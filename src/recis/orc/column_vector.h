@@ -25,6 +25,9 @@ struct ColumnVector {
 
   bool has_nulls() const { return !present.empty(); }
   bool is_null(std::size_t row) const { return !present.empty() && present[row] == 0; }
+  // Counts one more row (num_rows + 1), null unless `has_value`; the first null creates the
+  // mask, with 1 for the rows before it (none when it is row 0). The caller fills the value slot.
+  void append_presence(bool has_value);
 
   TypeKind kind;
   std::size_t num_rows = 0;

@@ -27,12 +27,6 @@ struct CellPlace {
                     std::string(text) + "' as " + type.to_string() + (why.empty() ? "" : " (" + why + ")"));
 }
 
-void append_presence(ColumnVector& vector, bool present) {
-  if (!present && vector.present.empty()) vector.present.assign(vector.num_rows, 1);
-  if (!vector.present.empty()) vector.present.push_back(present ? 1 : 0);
-  ++vector.num_rows;
-}
-
 std::int64_t parse_integer(std::string_view text, const Type& type, const CellPlace& place) {
   if (!text.empty() && text.front() == '+') text.remove_prefix(1);
   std::int64_t value = 0;
@@ -260,7 +254,7 @@ void append_cell(const Type& type, std::string_view text, bool is_null, ColumnVe
     case TypeKind::Union:
       bad_cell(place, text, type, "structs and unions have no CSV syntax");
   }
-  append_presence(vector, !is_null);
+  vector.append_presence(!is_null);
 }
 
 // Throws ConfigError unless every CSV column has a CSV syntax.
