@@ -7,7 +7,7 @@ PACKAGES=(
   cmake ninja-build ccache g++ clang libclang-rt-14-dev pkg-config
   libtorch-dev libgloo-dev python3-torch
   protobuf-compiler libprotobuf-dev
-  zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev
+  zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev liblzo2-dev
   libfarmhash-dev libabsl-dev
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -20,7 +20,8 @@
 namespace recis::orc {
 namespace {
 
-const proto::CompressionKind kCodecs[] = {proto::ZLIB, proto::SNAPPY, proto::LZ4, proto::ZSTD};
+const proto::CompressionKind kCodecs[] = {proto::ZLIB, proto::SNAPPY, proto::LZO, proto::LZ4,
+                                          proto::ZSTD};
 
 // Runs of every RLE shape: repeats, deltas, narrow and wide random values, negatives.
 std::vector<std::int64_t> mixed_values() {

@@ -335,7 +335,8 @@ INSTANTIATE_TEST_SUITE_P(
     CodecsVersionsEncodings, RoundTripTest,
     ::testing::ValuesIn([] {
       std::vector<RoundTripCase> cases;
-      for (auto codec : {proto::NONE, proto::ZLIB, proto::SNAPPY, proto::LZ4, proto::ZSTD}) {
+      for (auto codec : {proto::NONE, proto::ZLIB, proto::SNAPPY, proto::LZO, proto::LZ4,
+                         proto::ZSTD}) {
         for (auto version : {FileVersion::V0_11, FileVersion::V0_12}) {
           for (double ratio : {0.0, 1.0}) cases.push_back({codec, version, ratio});
         }

@@ -86,7 +86,7 @@ void setup_gen_data(CLI::App& command) {
       ->capture_default_str();
   command.add_option("--seed", options->seed, "seed of the rows and of the hidden model")
       ->capture_default_str();
-  command.add_option("--compression", options->compression, "none | zlib | snappy | lz4 | zstd")
+  command.add_option("--compression", options->compression, "none | zlib | snappy | lzo | lz4 | zstd")
       ->capture_default_str();
   command.add_option("--stripe-rows", options->stripe_rows, "rows per stripe (0: by size, 64 MiB)")
       ->capture_default_str();

@@ -54,7 +54,7 @@ void setup_from_csv(CLI::App& command) {
   command.footer(kCellSyntax);
   command.add_option("--schema", options->schema, "ORC schema, e.g. 'struct<id:bigint,tags:array<string>>'")
       ->required();
-  command.add_option("--compression", options->compression, "none | zlib | snappy | lz4 | zstd")
+  command.add_option("--compression", options->compression, "none | zlib | snappy | lzo | lz4 | zstd")
       ->capture_default_str();
   command.add_option("--block-size", options->block_size, "compression chunk size in bytes")
       ->capture_default_str();

@@ -1,15 +1,18 @@
 #include "recis/orc/compressor.h"
 
 #include <lz4.h>
+#include <lzo/lzo1x.h>
 #include <snappy.h>
 #include <zlib.h>
 #include <zstd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <vector>
 
 #include "recis/common/error.h"
 #include "recis/orc/decompressor.h"
+#include "recis/orc/lzo_library.h"
 
 namespace recis::orc {
 namespace {
@@ -52,6 +55,33 @@ class SnappyCompressor final : public Compressor {
     output.resize(length);
     return length < input.size();
   }
+};
+
+// LZO1X-1, the format ORC's LZO chunks hold (one LZO1X stream, end marker included, per chunk).
+class LzoCompressor final : public Compressor {
+ public:
+  LzoCompressor()
+      : work_memory_((LZO1X_1_MEM_COMPRESS + sizeof(lzo_align_t) - 1) / sizeof(lzo_align_t)) {
+    if (!lzo_ready()) throw Error("lzo: lzo_init failed (liblzo2 does not match its headers)");
+  }
+
+  bool compress(std::string_view input, std::string& output) override {
+    if (input.empty()) return false;
+    // lzo1x_1_compress takes no output bound: size for its documented worst case.
+    output.resize(input.size() + input.size() / 16 + 64 + 3);
+    lzo_uint length = 0;
+    const int code = lzo1x_1_compress(reinterpret_cast<const unsigned char*>(input.data()),
+                                      input.size(), reinterpret_cast<unsigned char*>(output.data()),
+                                      &length, work_memory_.data());
+    if (code != LZO_E_OK) {
+      throw Error("lzo: compression failed (liblzo error " + std::to_string(code) + ")");
+    }
+    output.resize(length);
+    return length < input.size();
+  }
+
+ private:
+  std::vector<lzo_align_t> work_memory_;  // the dictionary lzo1x_1_compress needs, reused
 };
 
 class Lz4Compressor final : public Compressor {
@@ -97,11 +127,12 @@ std::unique_ptr<Compressor> make_compressor(proto::CompressionKind kind) {
   switch (kind) {
     case proto::ZLIB: return std::make_unique<ZlibCompressor>();
     case proto::SNAPPY: return std::make_unique<SnappyCompressor>();
+    case proto::LZO: return std::make_unique<LzoCompressor>();
     case proto::LZ4: return std::make_unique<Lz4Compressor>();
     case proto::ZSTD: return std::make_unique<ZstdCompressor>();
     default:
       throw ConfigError("the ORC writer cannot compress with " + std::string(compression_name(kind)) +
-                        " (expected zlib, snappy, lz4 or zstd)");
+                        " (expected zlib, snappy, lzo, lz4 or zstd)");
   }
 }
 
@@ -112,10 +143,11 @@ proto::CompressionKind compression_from_name(std::string_view name) {
   if (lower == "none") return proto::NONE;
   if (lower == "zlib") return proto::ZLIB;
   if (lower == "snappy") return proto::SNAPPY;
+  if (lower == "lzo") return proto::LZO;
   if (lower == "lz4") return proto::LZ4;
   if (lower == "zstd") return proto::ZSTD;
   throw ConfigError("unknown compression '" + std::string(name) +
-                    "' (expected none, zlib, snappy, lz4 or zstd)");
+                    "' (expected none, zlib, snappy, lzo, lz4 or zstd)");
 }
 
 }  // namespace recis::orc

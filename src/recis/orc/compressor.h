@@ -1,6 +1,7 @@
-// Block compressors for the ORC writer: zlib (raw deflate, no zlib header), snappy, lz4 (raw
-// block) and zstd (frame), one chunk at a time. OutputStream calls compress() once per chunk and
-// stores the original bytes when the codec does not shrink them (the "original" chunk flag).
+// Block compressors for the ORC writer: zlib (raw deflate, no zlib header), snappy, lzo
+// (LZO1X-1), lz4 (raw block) and zstd (frame), one chunk at a time. OutputStream calls
+// compress() once per chunk and stores the original bytes when the codec does not shrink them
+// (the "original" chunk flag).
 // Thread-safety: a Compressor keeps codec state between calls; use one per thread.
 #pragma once
 
@@ -22,11 +23,11 @@ class Compressor {
   virtual bool compress(std::string_view input, std::string& output) = 0;
 };
 
-// A compressor for `kind` (ZLIB, SNAPPY, LZ4 or ZSTD). Throws ConfigError for NONE, LZO and
+// A compressor for `kind` (ZLIB, SNAPPY, LZO, LZ4 or ZSTD). Throws ConfigError for NONE and
 // BROTLI, which this writer does not produce.
 std::unique_ptr<Compressor> make_compressor(proto::CompressionKind kind);
 
-// "none", "zlib", "snappy", "lz4", "zstd" (any case) to the enum; ConfigError otherwise.
+// "none", "zlib", "snappy", "lzo", "lz4", "zstd" (any case) to the enum; ConfigError otherwise.
 // (compression_name(), the other direction, lives in decompressor.h.)
 proto::CompressionKind compression_from_name(std::string_view name);
 

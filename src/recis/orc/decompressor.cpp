@@ -1,6 +1,7 @@
 #include "recis/orc/decompressor.h"
 
 #include <lz4.h>
+#include <lzo/lzo1x.h>
 #include <snappy.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -9,11 +10,23 @@
 #include <string>
 
 #include "recis/orc/format_error.h"
+#include "recis/orc/lzo_library.h"
 
 namespace recis::orc {
 namespace {
 
 constexpr std::size_t kChunkHeaderBytes = 3;
+
+// Why lzo1x_decompress_safe refused a chunk, in words.
+std::string lzo_failure(int code) {
+  switch (code) {
+    case LZO_E_INPUT_OVERRUN: return "truncated data";
+    case LZO_E_LOOKBEHIND_OVERRUN: return "a match reaches before the start of the chunk";
+    case LZO_E_EOF_NOT_FOUND: return "no end marker";
+    case LZO_E_INPUT_NOT_CONSUMED: return "bytes after the end marker";
+    default: return "corrupt data (liblzo error " + std::to_string(code) + ")";
+  }
+}
 
 }  // namespace
 
@@ -51,9 +64,14 @@ Decompressor::Decompressor(proto::CompressionKind kind, std::uint64_t block_size
     case proto::LZ4:
     case proto::ZSTD:
       break;
+    case proto::LZO:
+      if (!lzo_ready()) {
+        throw FormatError("lzo: lzo_init failed (liblzo2 does not match its headers)");
+      }
+      break;
     default:
       throw FormatError("compression " + std::string(compression_name(kind)) +
-                        " is not supported (supported: NONE, ZLIB, SNAPPY, LZ4, ZSTD)");
+                        " is not supported (supported: NONE, ZLIB, SNAPPY, LZO, LZ4, ZSTD)");
   }
   if (block_size == 0 || block_size > kMaxBlockSize) {
     throw FormatError("compression block size " + std::to_string(block_size) +
@@ -99,6 +117,18 @@ std::size_t Decompressor::decode_chunk(std::string_view chunk, char* dest, std::
         throw FormatError("snappy chunk does not decompress (corrupt data)");
       }
       return length;
+    }
+    case proto::LZO: {
+      lzo_uint length = capacity;
+      const int code = lzo1x_decompress_safe(reinterpret_cast<const unsigned char*>(chunk.data()),
+                                             chunk.size(), reinterpret_cast<unsigned char*>(dest),
+                                             &length, nullptr);
+      if (code == LZO_E_OK) return length;
+      if (code == LZO_E_OUTPUT_OVERRUN) {
+        throw FormatError("lzo chunk decompresses past the compression block size " +
+                          std::to_string(block_size_));
+      }
+      throw FormatError("lzo chunk does not decompress: " + lzo_failure(code));
     }
     case proto::LZ4: {
       const int length = LZ4_decompress_safe(chunk.data(), dest, static_cast<int>(chunk.size()),

@@ -1,8 +1,9 @@
 // Decompressor: turns one compressed ORC stream (footer, metadata, stripe footer or column
 // stream) into its plain bytes. A compressed stream is a sequence of chunks, each behind a
 // 3-byte little-endian header (length << 1 | is_original); chunks hold at most the file's
-// compression block size. Supports NONE, ZLIB (raw deflate), SNAPPY, LZ4 and ZSTD; LZO and
-// others are rejected. Thread-safety: holds codec state; one per reader, one thread at a time.
+// compression block size. Supports NONE, ZLIB (raw deflate), SNAPPY, LZO (LZO1X), LZ4 and ZSTD;
+// BROTLI and others are rejected. Thread-safety: holds codec state; one per reader, one thread at
+// a time.
 #pragma once
 
 #include <cstdint>
