@@ -80,7 +80,7 @@ class FloatingColumnReader final : public ColumnReader {
         std::memcpy(&value, bytes + i * sizeof(float), sizeof(float));
         dest[i] = value;
       }
-    } else {
+    } else if (count > 0) {  // a run of nulls may have no DATA stream to take from
       std::memcpy(dest, data_.take(count * sizeof(double)), count * sizeof(double));
     }
     spread_to_present(dest, rows, count, appended_present(out, rows));
