@@ -4,7 +4,6 @@
 // lookup, one gather) vs libtorch's torch::embedding_bag per feature on dense tables that hold the
 // same rows (sparse=true, as nn.EmbeddingBag(sparse=True) users run it). Ids are Zipf-like over
 // each feature's vocabulary; both sides see the same ids. Reports batches/s; ratio = ours/baseline.
-#include <cmath>
 #include <cstdio>
 #include <random>
 #include <string>
@@ -12,6 +11,7 @@
 
 #include "bench_flags.h"
 #include "bench_registry.h"
+#include "zipf_ids.h"
 #include "recis/common/threads.h"
 #include "recis/embedding/engine.h"
 
@@ -25,19 +25,6 @@ struct Options {
   std::size_t dim = 16;
   int repeats = 20;
 };
-
-// Ranks 0..vocab-1 with P(rank) ~ 1/(rank+1)^1.05, by inversion on a precomputed CDF.
-std::vector<int64_t> zipf_ranks(std::mt19937_64& rng, int64_t vocab, int64_t count) {
-  std::vector<double> cdf(static_cast<std::size_t>(vocab));
-  double total = 0;
-  for (int64_t r = 0; r < vocab; ++r) cdf[r] = total += std::pow(double(r + 1), -1.05);
-  std::uniform_real_distribution<double> u(0, total);
-  std::vector<int64_t> ranks(static_cast<std::size_t>(count));
-  for (auto& rank : ranks) {
-    rank = std::lower_bound(cdf.begin(), cdf.end(), u(rng)) - cdf.begin();
-  }
-  return ranks;
-}
 
 int run_embedding_bench(const std::vector<std::string>& args) {
   Options options;
