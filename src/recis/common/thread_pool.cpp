@@ -5,13 +5,16 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <mutex>
+
+#include "recis/common/cpu_quota.h"
+#include "recis/common/logging.h"
 
 namespace recis {
 namespace {
 thread_local const ThreadPool* t_current_pool = nullptr;
-}  // namespace
 
-std::size_t available_cpus() {
+std::size_t affinity_cpus() {
   cpu_set_t set;
   CPU_ZERO(&set);
   if (sched_getaffinity(0, sizeof(set), &set) == 0) {
@@ -19,6 +22,19 @@ std::size_t available_cpus() {
     if (count > 0) return static_cast<std::size_t>(count);
   }
   return std::max<std::size_t>(1, std::thread::hardware_concurrency());
+}
+}  // namespace
+
+std::size_t available_cpus() {
+  const std::size_t affinity = affinity_cpus();
+  const std::optional<CpuQuota> quota = process_cpu_quota();
+  if (!quota || quota->threads >= affinity) return affinity;
+  static std::once_flag logged;
+  std::call_once(logged, [&] {
+    RECIS_LOG(Info) << "CPUs: " << quota->threads << " from the cgroup CPU quota of " << quota->cpus
+                    << " CPUs (" << affinity << " in the affinity mask)";
+  });
+  return quota->threads;
 }
 
 ThreadPool::ThreadPool(std::size_t num_threads) {

@@ -17,7 +17,8 @@
 
 namespace recis {
 
-// CPUs this process may run on (sched affinity), at least 1.
+// CPUs this process may use: its sched affinity, capped by a cgroup CPU quota (rounded up; logged
+// once when it caps), at least 1.
 std::size_t available_cpus();
 
 class ThreadPool {
