@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "recis/common/error.h"
 #include "recis/datagen/criteo_generator.h"
@@ -39,13 +40,15 @@ class TrainerTest : public ::testing::Test {
   static void TearDownTestSuite() { delete data_; }
 
   // A DeepFM over 8 generated columns with small vocabularies (their ids recur in 24k rows).
-  std::string config_text(const std::string& extra_train = "") const {
+  // i1_ops: the ops of feature i1 after its select.
+  std::string config_text(const std::string& extra_train = "",
+                          const std::string& i1_ops = "{ op = \"log1p\" }") const {
     return "[data]\ntrain = [\"" + (data_->path() / "train").string() + "\"]\neval = [\"" +
            (data_->path() / "eval").string() +
            "\"]\nbatch_size = 512\ndense = [\"i1\", \"i2\"]\n"
            "sparse = [\"c2\", \"c4\", \"c5\", \"c6\", \"c8\", \"c10\", \"c12\", \"c17\"]\n"
-           "[[features]]\nname = \"i1\"\nops = [{ op = \"select\", column = \"i1\" }, { op = "
-           "\"log1p\" }]\n"
+           "[[features]]\nname = \"i1\"\nops = [{ op = \"select\", column = \"i1\" }, " +
+           i1_ops + "]\n"
            "[[features]]\nname = \"i2\"\nops = [{ op = \"select\", column = \"i2\" }, { op = "
            "\"log1p\" }]\n"
            "[[embedding]]\nfeatures = [\"c2\", \"c4\", \"c5\", \"c6\", \"c8\", \"c10\", \"c12\", "
@@ -163,6 +166,90 @@ TEST_F(TrainerTest, MetricsFileAndCurvesAreWritten) {
   EXPECT_NE(metrics.find("\"step\":20"), std::string::npos);
   EXPECT_NE(metrics.find("\"kind\":\"eval\""), std::string::npos);
   EXPECT_TRUE(std::filesystem::exists(output / "curves.png"));
+}
+
+// The training data as a batch source that puts a NaN into column i1 of the batches `poisoned`
+// says (counting from 0) and, with `drop`, leaves them out instead.
+std::function<std::optional<ragged::Batch>()> poisoning_source(
+    Trainer& trainer, std::function<bool(int64_t)> poisoned, bool drop) {
+  auto index = std::make_shared<int64_t>(0);
+  return [&trainer, poisoned, drop, index]() -> std::optional<ragged::Batch> {
+    for (;;) {
+      std::optional<ragged::Batch> batch = trainer.train_dataset().next();
+      if (!batch || !poisoned((*index)++)) return batch;
+      if (drop) continue;
+      const ragged::Column& column = batch->at("i1");
+      torch::Tensor values = std::holds_alternative<torch::Tensor>(column)
+                                 ? std::get<torch::Tensor>(column)
+                                 : std::get<ragged::RaggedTensor>(column).values();
+      values.view(-1)[0] = std::numeric_limits<double>::quiet_NaN();
+      return batch;
+    }
+  };
+}
+
+TEST_F(TrainerTest, ANaNLossStopsTheRunNamingTheStepAndTheFeatureOps) {
+  // (i1 - 1e6) is far below -1 for every count: log1p makes NaN of all of them.
+  Trainer trainer(parse_experiment_config(
+      config_text("max_steps = 5\n",
+                  "{ op = \"normalize\", mean = 1e6, std = 1.0 }, { op = \"log1p\" }"),
+      "test.toml"));
+  try {
+    trainer.train_and_evaluate();
+    FAIL() << "trained through a NaN loss";
+  } catch (const Error& error) {
+    const std::string what = error.what();
+    EXPECT_EQ(what.rfind("step 1: the loss is NaN: dense input 'i1' has 512 of 512 values NaN or "
+                         "Inf: feature 'i1' ops (select -> normalize -> log1p) made them from "
+                         "finite values",
+                         0),
+              0u)
+        << what;
+  }
+  EXPECT_EQ(trainer.step(), 0);
+}
+
+TEST_F(TrainerTest, SkippedNaNBatchesTrainAsIfTheyWereNeverThere) {
+  const auto every_third = [](int64_t i) { return i % 3 == 1; };
+  std::vector<double> losses[2];
+  int64_t skipped[2] = {0, 0};
+  for (int drop = 0; drop < 2; ++drop) {
+    ExperimentConfig config = parse_experiment_config(
+        config_text("max_steps = 9\nnonfinite = \"skip_batch\"\n"), "test.toml");
+    config.data.eval_paths.clear();
+    Trainer trainer(std::move(config));
+    trainer.set_batch_source(poisoning_source(trainer, every_third, drop == 1));
+    auto recorder = std::make_shared<LossRecorder>();
+    trainer.add_hook(recorder);
+    skipped[drop] = trainer.train_and_evaluate().skipped_batches;
+    losses[drop] = recorder->losses;
+  }
+  EXPECT_EQ(skipped[0], 4);  // batches 1, 4, 7 and 10 of the first 13
+  EXPECT_EQ(skipped[1], 0);
+  ASSERT_EQ(losses[0].size(), 9u);
+  EXPECT_EQ(losses[0], losses[1]);
+}
+
+TEST_F(TrainerTest, NonfiniteCheckpointSavesTheLastFiniteStateBeforeStopping) {
+  ExperimentConfig config = parse_experiment_config(
+      config_text("nonfinite_checkpoint = true\ncheckpoint_at_end = false\n"), "test.toml");
+  const auto output = data_->path() / "nonfinite-out";
+  config.train.output = output;
+  Trainer trainer(std::move(config));
+  trainer.set_batch_source(poisoning_source(trainer, [](int64_t i) { return i == 5; }, false));
+  try {
+    trainer.train_and_evaluate();
+    FAIL() << "trained through a NaN loss";
+  } catch (const Error& error) {
+    const std::string what = error.what();
+    EXPECT_EQ(what.rfind("step 6: the loss is NaN: dense input 'i1' has 1 of 512 values NaN or "
+                         "Inf: the data's column 'i1' holds 1 NaN/Inf values",
+                         0),
+              0u)
+        << what;
+    EXPECT_NE(what.find((output / "ckpt-5").string()), std::string::npos) << what;
+  }
+  EXPECT_TRUE(std::filesystem::exists(output / "ckpt-5" / "manifest.json"));
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // `recis data inspect PATHS... [--varlen a,b] [--fixedlen label] [--hash farm] [--batch-size N]
 // [--max-rows N]`: opens the paths as an io::OrcDataset and prints, as JSON, the files, schema and
 // row count, the first batch's shapes and per-column statistics over the first --max-rows rows
-// (ids per row, empty rows, distinct values; min/mean/max for dense columns). With no column
+// (ids per row, empty rows, distinct values; for real values the min and max of the finite ones
+// and the NaN and Inf counts; the mean for dense columns). With no column
 // declared, every column a varlen declaration can read is inspected as varlen.
 #include <algorithm>
 #include <cstdio>
@@ -31,6 +32,36 @@ struct InspectOptions {
   std::uint64_t max_rows = 100000;
 };
 
+// Min and max of a column's finite real values, and how many are NaN or infinite: negative
+// counts or NaN show here before they reach a log1p in training.
+struct RealRange {
+  double min = std::numeric_limits<double>::infinity();
+  double max = -std::numeric_limits<double>::infinity();
+  std::uint64_t finite = 0;
+  std::uint64_t nan = 0;
+  std::uint64_t inf = 0;
+
+  void add(const torch::Tensor& reals) {
+    const torch::Tensor is_finite = torch::isfinite(reals);
+    const auto nan_count = static_cast<std::uint64_t>(torch::isnan(reals).sum().item<std::int64_t>());
+    const auto finite_count = static_cast<std::uint64_t>(is_finite.sum().item<std::int64_t>());
+    nan += nan_count;
+    inf += static_cast<std::uint64_t>(reals.numel()) - finite_count - nan_count;
+    if (finite_count == 0) return;
+    const torch::Tensor finite_values = reals.masked_select(is_finite);
+    min = std::min(min, finite_values.min().item<double>());
+    max = std::max(max, finite_values.max().item<double>());
+    finite += finite_count;
+  }
+
+  void write(nlohmann::json& out) const {
+    out["min"] = finite ? min : 0.0;
+    out["max"] = finite ? max : 0.0;
+    out["nan"] = nan;
+    out["inf"] = inf;
+  }
+};
+
 // Running statistics of one column over the scanned batches.
 struct ColumnStats {
   std::uint64_t rows = 0;
@@ -40,9 +71,8 @@ struct ColumnStats {
   std::int64_t max_per_row = 0;
   std::unordered_set<std::int64_t> distinct_ids;
   std::unordered_set<double> distinct_reals;
-  double sum = 0;
-  double min = std::numeric_limits<double>::infinity();
-  double max = -std::numeric_limits<double>::infinity();
+  double sum = 0;  // of the finite values
+  RealRange range;
 
   void add(const ragged::RaggedTensor& ragged) {
     const std::int64_t batch = ragged.batch_size();
@@ -68,6 +98,7 @@ struct ColumnStats {
       const torch::Tensor reals = values_tensor.to(torch::kFloat64);
       const auto* data = reals.data_ptr<double>();
       distinct_reals.insert(data, data + reals.numel());
+      range.add(reals);
     }
   }
 
@@ -75,15 +106,12 @@ struct ColumnStats {
     rows += static_cast<std::uint64_t>(dense.size(0));
     values += static_cast<std::uint64_t>(dense.numel());
     const torch::Tensor reals = dense.to(torch::kFloat64);
-    sum += reals.sum().item<double>();
-    if (reals.numel() > 0) {
-      min = std::min(min, reals.min().item<double>());
-      max = std::max(max, reals.max().item<double>());
-    }
+    sum += torch::nan_to_num(reals, 0.0, 0.0, 0.0).sum().item<double>();
+    range.add(reals);
   }
 
   nlohmann::json ragged_json() const {
-    return {{"rows", rows},
+    nlohmann::json out = {{"rows", rows},
             {"values", values},
             {"ids_per_row",
              {{"mean", rows ? static_cast<double>(values) / static_cast<double>(rows) : 0.0},
@@ -91,12 +119,15 @@ struct ColumnStats {
               {"max", max_per_row}}},
             {"empty_rows", empty_rows},
             {"distinct_values", distinct_ids.size() + distinct_reals.size()}};
+    if (!distinct_reals.empty()) range.write(out);
+    return out;
   }
   nlohmann::json dense_json() const {
-    return {{"rows", rows},
-            {"mean", values ? sum / static_cast<double>(values) : 0.0},
-            {"min", values ? min : 0.0},
-            {"max", values ? max : 0.0}};
+    nlohmann::json out = {
+        {"rows", rows},
+        {"mean", range.finite ? sum / static_cast<double>(range.finite) : 0.0}};
+    range.write(out);
+    return out;
   }
 };
 

@@ -109,6 +109,7 @@ void run_train(const TrainOptions& options) {
                       {"seconds", summary.seconds},
                       {"samples_per_s", summary.samples_per_s},
                       {"train_loss", metric(summary.train_loss)},
+                      {"skipped_batches", summary.skipped_batches},
                       {"output", settings.output.string()},
                       {"phase_seconds", summary.phases.to_json()}};
   if (summary.eval) add_eval_metrics(line, *summary.eval);

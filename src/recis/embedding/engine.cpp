@@ -235,6 +235,10 @@ void Engine::accumulate_gradients() {
   }
 }
 
+void Engine::discard_pending() {
+  for (Pending& pending : pending_) pending = Pending{};
+}
+
 std::vector<SparseGrad> Engine::take_gradients() {
   std::vector<SparseGrad> grads;
   for (std::size_t t = 0; t < accumulators_.size(); ++t) {

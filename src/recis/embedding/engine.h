@@ -93,6 +93,9 @@ class Engine {
 
   // After backward of the last Train forward: adds its gradients to the accumulators.
   void accumulate_gradients();
+  // Forgets the last Train forward whose backward will not run (a skipped batch); the rows it
+  // created stay.
+  void discard_pending();
   // The accumulated gradient of every table that has one, leaving the accumulators empty.
   std::vector<SparseGrad> take_gradients();
   // The same for one table: nullopt when it has none.

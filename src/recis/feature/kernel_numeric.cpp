@@ -2,7 +2,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <mutex>
+#include <set>
+#include <string>
 
+#include "recis/common/logging.h"
 #include "recis/feature/kernel_support.h"
 
 namespace recis::feature {
@@ -48,9 +52,24 @@ T saturate(double value) {
   return static_cast<T>(value);
 }
 
+// log1p of a value below -1 is NaN: warns once per feature (the data has negative counts, say,
+// and the feature wants a clip before its log1p).
+void warn_of_log1p_domain(const OpCall<Log1pOp>& call) {
+  static std::mutex mutex;
+  static std::set<std::string> warned;
+  const torch::Tensor values = flat_values(only_column(call));
+  if (values.numel() == 0 || !(values < -1).any().item<bool>()) return;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (!warned.insert(*call.feature).second) return;
+  RECIS_LOG(Warning) << call_context(call) << ": input values below -1 (min "
+                     << values.min().item<double>()
+                     << ") give NaN; clip them first (a clip op before log1p)";
+}
+
 }  // namespace
 
 std::vector<FeatureValue> run_fused(const std::vector<OpCall<Log1pOp>>& calls, ThreadPool& pool) {
+  for (const auto& call : calls) warn_of_log1p_domain(call);
   return run_elementwise(
       calls, pool, floating_output<Log1pOp>,
       [](const Log1pOp&, const torch::Tensor& in, torch::Tensor& out, int64_t begin, int64_t end) {

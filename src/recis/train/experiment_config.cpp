@@ -52,6 +52,13 @@ TrainConfig read_train(ConfigTable table) {
   train.seed = static_cast<uint64_t>(table.integer_at_least("seed", 0, 0));
   train.bf16 = table.boolean_or("bf16", false);
   train.pipeline = table.boolean_or("pipeline", train.pipeline);
+  const std::string nonfinite = table.string_or("nonfinite", "error");
+  if (nonfinite == "skip_batch") {
+    train.nonfinite = NonfinitePolicy::SkipBatch;
+  } else if (nonfinite != "error") {
+    table.fail("nonfinite", "expected \"error\" or \"skip_batch\", got \"" + nonfinite + "\"");
+  }
+  train.nonfinite_checkpoint = table.boolean_or("nonfinite_checkpoint", false);
   train.profile = table.string_or("profile", "");
   train.output = table.string_or("output", train.output.string());
   train.checkpoint_every = table.integer_at_least("checkpoint_every", 0, 0);

@@ -40,6 +40,12 @@ struct DataConfig {
   std::string group;  // optional id column for GAUC (its first id per row)
 };
 
+// What a micro-batch whose loss is NaN or Inf does (the culprit is named either way).
+enum class NonfinitePolicy {
+  Error,      // stop with one line naming the culprit and the step (exit 1)
+  SkipBatch,  // leave the batch out of training (rows it created stay) and count it
+};
+
 struct TrainConfig {
   int64_t epochs = 1;
   int64_t max_steps = 0;    // 0: no limit besides epochs
@@ -53,6 +59,8 @@ struct TrainConfig {
   uint64_t seed = 0;
   bool bf16 = false;        // dense model under CPU autocast (bfloat16)
   bool pipeline = true;     // prepare the next batch on a second thread (identical results)
+  NonfinitePolicy nonfinite = NonfinitePolicy::Error;
+  bool nonfinite_checkpoint = false;  // Error: first save the last finite state (a checkpoint)
   std::string profile;      // if set, a chrome trace of steps 2..4 is written to this file
   std::filesystem::path output = "recis-out";
   // Checkpoints go to output/ckpt-STEP (docs/checkpoints.md).

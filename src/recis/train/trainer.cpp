@@ -18,6 +18,7 @@
 #include "recis/train/auc.h"
 #include "recis/train/binary_metrics.h"
 #include "recis/train/gauc.h"
+#include "recis/train/nonfinite.h"
 
 namespace recis::train {
 namespace {
@@ -173,6 +174,7 @@ Trainer::Forward Trainer::dense_forward(const ragged::Batch& batch, const ragged
     out.logits = model_->forward(inputs).to(torch::kFloat32).view(-1);
   }
   out.labels = batch.dense(config_.data.label).to(torch::kFloat32).reshape(-1).contiguous();
+  out.inputs = std::move(inputs);
   return out;
 }
 
@@ -249,6 +251,34 @@ bool Trainer::stop_agreed() {
   std::vector<torch::Tensor> stops{torch::tensor({int64_t{stop_requested_ ? 1 : 0}})};
   communicator_->all_reduce_sum(stops, "stop agreement");
   return stops[0].item<int64_t>() > 0;
+}
+
+bool Trainer::all_ranks_finite(double loss) {
+  const bool finite = std::isfinite(loss);
+  if (!communicator_) return finite;
+  std::vector<torch::Tensor> bad{torch::tensor({int64_t{finite ? 0 : 1}})};
+  communicator_->all_reduce_sum(bad, "non-finite loss agreement");
+  return bad[0].item<int64_t>() == 0;
+}
+
+void Trainer::skip_nonfinite_batch(const ragged::Batch& batch, const Forward& out, double loss) {
+  std::string what = "step " + std::to_string(step_ + 1) + ": ";
+  if (std::isfinite(loss)) {
+    what += "the loss of another rank is NaN or Inf (its log names the culprit)";
+  } else {
+    what += std::string("the loss is ") + (std::isnan(loss) ? "NaN" : "Inf") + ": " +
+            describe_nonfinite({batch, config_.features, config_.data.dense, config_.data.label,
+                                out.inputs, out.labels, out.logits, *model_});
+  }
+  if (config_.train.nonfinite == NonfinitePolicy::SkipBatch) {
+    RECIS_LOG(Warning) << what << "; batch skipped (train.nonfinite = \"skip_batch\")";
+    embeddings_->discard_pending();
+    return;
+  }
+  if (config_.train.nonfinite_checkpoint) {
+    what += "; the last finite state is saved in " + save_checkpoint().string();
+  }
+  throw Error(what + " (train.nonfinite = \"skip_batch\" would skip such batches)");
 }
 
 int64_t Trainer::agree_on_batch(const ragged::Batch* batch) {
@@ -351,7 +381,6 @@ TrainSummary Trainer::train_and_evaluate() {
     timer.reset();
     if (global_rows == 0) break;
     if (train.pipeline) ahead = std::async(std::launch::async, prepare_ahead);
-    if (!prepared->data_state.is_null()) consumed_data_state_ = std::move(prepared->data_state);
     timer.emplace(phases_, Phase::EmbeddingForward);
     embedding::EmbeddingOutputs embedded =
         embeddings_->forward(std::move(prepared->ids), step_ + 1, embedding::LookupMode::Train);
@@ -361,6 +390,17 @@ TrainSummary Trainer::train_and_evaluate() {
     timer.emplace(phases_, Phase::Backward);
     const torch::Tensor loss =
         torch::binary_cross_entropy_with_logits(out.logits, out.labels);
+    const double loss_value = loss.item<double>();
+    if (!all_ranks_finite(loss_value)) {
+      timer.reset();
+      skip_nonfinite_batch(prepared->batch, out, loss_value);  // throws under "error"
+      ++summary.skipped_batches;
+      if (!prepared->data_state.is_null()) consumed_data_state_ = std::move(prepared->data_state);
+      continue;
+    }
+    // The batch counts as consumed once it trains (a checkpoint taken when a non-finite loss
+    // stops the run resumes at the batch that stopped it).
+    if (!prepared->data_state.is_null()) consumed_data_state_ = std::move(prepared->data_state);
     // Distributed: this rank's share of the global batch's mean loss. One process keeps the plain
     // division, so its losses stay bit-identical to earlier runs and checkpoints.
     const double share =
@@ -372,7 +412,7 @@ TrainSummary Trainer::train_and_evaluate() {
     timer.emplace(phases_, Phase::SparseGradients);
     embeddings_->accumulate_gradients();
     timer.reset();
-    step_loss_ += loss.item<double>() * share / static_cast<double>(train.grad_accum);
+    step_loss_ += loss_value * share / static_cast<double>(train.grad_accum);
     const torch::Tensor scores = torch::sigmoid(out.logits.detach()).contiguous();
     window_scores.insert(window_scores.end(), scores.data_ptr<float>(),
                          scores.data_ptr<float>() + scores.numel());

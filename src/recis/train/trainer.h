@@ -68,6 +68,7 @@ struct TrainSummary {
   double seconds = 0;
   double samples_per_s = 0;
   double train_loss = 0;  // mean loss of the last log window
+  int64_t skipped_batches = 0;  // micro-batches left out for a non-finite loss (skip_batch)
   std::optional<EvalRecord> eval;  // the final evaluation, when there is eval data
   StepPhases phases;               // where this run's time went
   std::optional<CommunicationSummary> communication;  // distributed runs
@@ -127,6 +128,7 @@ class Trainer {
   struct Forward {
     torch::Tensor logits;  // [B]
     torch::Tensor labels;  // float [B]
+    models::ModelInputs inputs;  // what the model saw (names a non-finite loss's culprit)
   };
   // Features, embeddings and model on one batch (evaluation; training goes through
   // read_and_prepare and dense_forward).
@@ -156,6 +158,12 @@ class Trainer {
   // The rows of this micro-batch over all ranks, or 0 when some rank has no batch left (all
   // ranks then stop). A single process returns its own rows (0 without a batch).
   int64_t agree_on_batch(const ragged::Batch* batch);
+  // Whether every rank's micro-batch loss is finite (one process: its own).
+  bool all_ranks_finite(double loss);
+  // A micro-batch whose loss (here or on another rank) is not finite: names the culprit, then
+  // under train.nonfinite = "error" throws Error (after a checkpoint when nonfinite_checkpoint),
+  // under "skip_batch" logs a warning and forgets the batch's embedding forward.
+  void skip_nonfinite_batch(const ragged::Batch& batch, const Forward& out, double loss);
   // Every rank's values concatenated (rank order); a single process returns its own.
   template <typename T>
   std::vector<T> gather_from_ranks(const std::vector<T>& values, const char* what);
