@@ -1,12 +1,19 @@
 """RecIS on a C++ engine: RecIS's Python API (recis.io, recis.features, recis.nn, recis.optim,
 recis.metrics, recis.framework, recis.serialize) over the engine of the `recis` CLI, on CPU.
 
-torch is imported first: the extension recis._C links the libtorch that torch loads.
+torch is imported first: the extension recis._C links the libtorch that torch loads. When recis
+is imported before torch, OpenMP's wait policy defaults to PASSIVE, as the `recis` CLI sets it:
+libgomp reads it once, when torch loads it, and its default spinning collapses training on a
+machine shared with another busy process (docs/performance.md).
 """
 
-import torch  # noqa: F401  (loads libtorch before recis._C)
+import os
 
-from recis import _C
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import torch  # noqa: E402,F401  (loads libtorch before recis._C)
+
+from recis import _C  # noqa: E402
 
 __version__ = "1.0.0"
 

@@ -6,6 +6,7 @@
 
 #include "bench_registry.h"
 #include "recis/cli/command_registry.h"
+#include "recis/cli/torch_commands.h"
 #include "recis/common/error.h"
 
 namespace recis::cli {
@@ -41,8 +42,7 @@ void setup_bench(CLI::App& command) {
   });
 }
 
-RECIS_REGISTER_COMMAND("bench", "run an end-to-end benchmark (prints one JSON line last)",
-                       setup_bench);
+RECIS_REGISTER_COMMAND(kBenchCommand.name, kBenchCommand.description, setup_bench);
 
 }  // namespace
 }  // namespace recis::cli

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "recis/cli/command_registry.h"
+#include "recis/cli/torch_commands.h"
 #include "recis/common/error.h"
 #include "recis/io/column_decoder.h"
 #include "recis/io/orc_dataset.h"
@@ -234,7 +235,7 @@ void setup_data(CLI::App& command) {
   inspect->callback([options] { run_inspect(*options); });
 }
 
-RECIS_REGISTER_COMMAND("data", "dataset tools: inspect", setup_data);
+RECIS_REGISTER_COMMAND(kDataCommand.name, kDataCommand.description, setup_data);
 
 }  // namespace
 }  // namespace recis::cli

@@ -13,6 +13,7 @@
 #include "recis/cli/command_registry.h"
 #include "recis/cli/dist_setup.h"
 #include "recis/cli/metric_json.h"
+#include "recis/cli/torch_commands.h"
 #include "recis/common/error.h"
 #include "recis/serialize/core/checkpoint_dir.h"
 #include "recis/train/trainer.h"
@@ -46,7 +47,8 @@ void run_eval(const EvalOptions& options) {
 void setup_eval(CLI::App& command) {
   auto options = std::make_shared<EvalOptions>();
   command.add_option("--config", options->config, "experiment TOML file (docs/config.md)")
-      ->required();
+      ->required()
+      ->check(CLI::ExistingFile);
   command.add_option("--checkpoint", options->checkpoint,
                      "a ckpt-STEP directory, or an output directory (its latest checkpoint)")
       ->required();
@@ -54,7 +56,7 @@ void setup_eval(CLI::App& command) {
   command.callback([options] { run_eval(*options); });
 }
 
-RECIS_REGISTER_COMMAND("eval", "evaluate a checkpoint on the config's eval data", setup_eval);
+RECIS_REGISTER_COMMAND(kEvalCommand.name, kEvalCommand.description, setup_eval);
 
 }  // namespace
 }  // namespace recis::cli

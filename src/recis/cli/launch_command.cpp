@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "recis/cli/command_registry.h"
+#include "recis/cli/torch_commands.h"
 #include "recis/common/error.h"
 #include "recis/common/logging.h"
 #include "recis/dist/free_port.h"
@@ -133,8 +134,7 @@ void setup_launch(CLI::App& command) {
   command.callback([options] { run_launch(*options); });
 }
 
-RECIS_REGISTER_COMMAND("launch", "run N local ranks of a recis command (like torchrun)",
-                       setup_launch);
+RECIS_REGISTER_COMMAND(kLaunchCommand.name, kLaunchCommand.description, setup_launch);
 
 }  // namespace
 }  // namespace recis::cli

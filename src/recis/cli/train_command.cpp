@@ -21,6 +21,7 @@
 #include "recis/cli/command_registry.h"
 #include "recis/cli/dist_setup.h"
 #include "recis/cli/metric_json.h"
+#include "recis/cli/torch_commands.h"
 #include "recis/common/logging.h"
 #include "recis/serialize/core/checkpoint_dir.h"
 #include "recis/train/builtin_hooks.h"
@@ -128,7 +129,8 @@ void run_train(const TrainOptions& options) {
 void setup_train(CLI::App& command) {
   auto options = std::make_shared<TrainOptions>();
   command.add_option("--config", options->config, "experiment TOML file (docs/config.md)")
-      ->required();
+      ->required()
+      ->check(CLI::ExistingFile);
   command.add_option("--set", options->overrides,
                      "override a config key: --set train.epochs=2 (repeatable)");
   command.add_option("--output", options->output, "output directory (train.output)");
@@ -138,7 +140,7 @@ void setup_train(CLI::App& command) {
   command.callback([options] { run_train(*options); });
 }
 
-RECIS_REGISTER_COMMAND("train", "train a model from an experiment config", setup_train);
+RECIS_REGISTER_COMMAND(kTrainCommand.name, kTrainCommand.description, setup_train);
 
 }  // namespace
 }  // namespace recis::cli
