@@ -5,56 +5,31 @@
 // same rows (sparse=true, as nn.EmbeddingBag(sparse=True) users run it). Ids are Zipf-like over
 // each feature's vocabulary; both sides see the same ids. Reports batches/s; ratio = ours/baseline.
 #include <cstdio>
-#include <random>
 #include <string>
 #include <vector>
 
-#include "bench_flags.h"
 #include "bench_registry.h"
-#include "zipf_ids.h"
+#include "embedding_bench_input.h"
 #include "recis/common/threads.h"
 #include "recis/embedding/engine.h"
 
 namespace recis::bench {
 namespace {
 
-struct Options {
-  std::size_t features = 26;
-  int64_t batch_size = 4096;
-  int64_t vocab = 100'000;
-  std::size_t dim = 16;
-  int repeats = 20;
-};
-
 int run_embedding_bench(const std::vector<std::string>& args) {
-  Options options;
-  parse_bench_flags("embedding", args,
-                    {positive_integer_flag("--features", &options.features),
-                     positive_integer_flag("--batch-size", &options.batch_size),
-                     positive_integer_flag("--vocab", &options.vocab),
-                     positive_integer_flag("--dim", &options.dim),
-                     positive_integer_flag("--repeats", &options.repeats)});
-  std::mt19937_64 rng(1);
+  const EmbeddingBenchOptions options = parse_embedding_bench_options("embedding", args);
   const int64_t batch = options.batch_size;
   const auto dim = static_cast<int64_t>(options.dim);
-  std::vector<embedding::EmbeddingOptions> features;
-  ragged::Batch input;
-  std::vector<torch::Tensor> ranks;  // per feature: the dense-table index of each row's id
-  const torch::Tensor offsets = torch::arange(0, batch + 1, torch::kInt64);
-  for (std::size_t f = 0; f < options.features; ++f) {
-    const std::string name = "c" + std::to_string(f + 1);
-    features.emplace_back(name, options.dim);
-    const torch::Tensor r = torch::tensor(zipf_ranks(rng, options.vocab, batch), torch::kInt64);
-    ranks.push_back(r);
-    // Feature ids are large and scattered, as hashed ids are; rank r of every feature is id f:r.
-    input.set(name, ragged::RaggedTensor(r * 1000003 + static_cast<int64_t>(f) * 7919, {offsets}));
-  }
+  const EmbeddingBenchInput input = make_embedding_bench_input(options);
+  const std::vector<torch::Tensor>& ranks = input.ranks;
+  const torch::Tensor& offsets = input.offsets;
 
   embedding::EngineOptions engine_options;
   engine_options.seed = 1;
-  embedding::Engine engine(features, engine_options);
+  embedding::Engine engine(input.features, engine_options);
   auto ours_step = [&] {
-    const embedding::EmbeddingOutputs out = engine.forward(input, 1, embedding::LookupMode::Train);
+    const embedding::EmbeddingOutputs out =
+        engine.forward(input.batch, 1, embedding::LookupMode::Train);
     torch::Tensor loss = torch::zeros({});
     for (const auto& [name, tensor] : out.embeddings) loss = loss + tensor.sum();
     loss.backward();
@@ -82,9 +57,7 @@ int run_embedding_bench(const std::vector<std::string>& args) {
   const double ours_seconds = best_seconds(options.repeats, [&] { ours_step(); });
   const double baseline_seconds = best_seconds(options.repeats, [&] { baseline_step(); });
   const auto stats = engine.table(0).core().stats();
-  std::printf("%zu features x batch %lld, dim %zu, vocab %lld (Zipf), %zu threads\n",
-              options.features, static_cast<long long>(batch), options.dim,
-              static_cast<long long>(options.vocab), configured_threads());
+  print_embedding_bench_header(options);
   std::printf("%-44s %8.3f ms/step\n", "recis embedding::Engine (merged, dedup)",
               ours_seconds * 1e3);
   std::printf("%-44s %8.3f ms/step\n", "torch::embedding_bag per feature (sparse)",

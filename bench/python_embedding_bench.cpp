@@ -9,29 +9,19 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
 #include <vector>
 
-#include "bench_flags.h"
 #include "bench_registry.h"
+#include "embedding_bench_input.h"
 #include "recis/common/error.h"
 #include "recis/common/threads.h"
 #include "recis/embedding/engine.h"
 #include "recis/optim/adam.h"
 #include "scratch_dir.h"
-#include "zipf_ids.h"
 
 namespace recis::bench {
 namespace {
-
-struct Options {
-  std::size_t features = 26;
-  int64_t batch_size = 4096;
-  int64_t vocab = 100'000;
-  std::size_t dim = 16;
-  int repeats = 20;
-};
 
 // The package next to this binary: <build>/bin/recis-torch -> <build>/python.
 std::filesystem::path package_dir() {
@@ -39,31 +29,17 @@ std::filesystem::path package_dir() {
 }
 
 int run_python_embedding_bench(const std::vector<std::string>& args) {
-  Options options;
-  parse_bench_flags("python-embedding", args,
-                    {positive_integer_flag("--features", &options.features),
-                     positive_integer_flag("--batch-size", &options.batch_size),
-                     positive_integer_flag("--vocab", &options.vocab),
-                     positive_integer_flag("--dim", &options.dim),
-                     positive_integer_flag("--repeats", &options.repeats)});
+  const EmbeddingBenchOptions options = parse_embedding_bench_options("python-embedding", args);
   const int64_t batch = options.batch_size;
+  const EmbeddingBenchInput input = make_embedding_bench_input(options);
   ScratchDir scratch("python-embedding");
   const std::filesystem::path ids_file = scratch.path() / "ids.bin";
-  std::mt19937_64 rng(1);
-  std::vector<embedding::EmbeddingOptions> features;
-  ragged::Batch input;
-  const torch::Tensor offsets = torch::arange(0, batch + 1, torch::kInt64);
   {
     std::ofstream out(ids_file, std::ios::binary);
-    for (std::size_t f = 0; f < options.features; ++f) {
-      const std::string name = "c" + std::to_string(f + 1);
-      features.emplace_back(name, options.dim);
-      const torch::Tensor ids =
-          torch::tensor(zipf_ranks(rng, options.vocab, batch), torch::kInt64) * 1000003 +
-          static_cast<int64_t>(f) * 7919;
+    for (const auto& feature : input.features) {
+      const torch::Tensor ids = input.batch.ragged(feature.name).values();
       out.write(reinterpret_cast<const char*>(ids.data_ptr<int64_t>()),
                 static_cast<std::streamsize>(batch * sizeof(int64_t)));
-      input.set(name, ragged::RaggedTensor(ids, {offsets}));
     }
     if (!out) throw IoError("bench python-embedding: cannot write " + ids_file.string());
   }
@@ -72,11 +48,11 @@ int run_python_embedding_bench(const std::vector<std::string>& args) {
   embedding::EngineOptions engine_options;
   engine_options.seed = 1;
   engine_options.slots = [&](const std::string&, std::size_t dim) { return adam.slots(dim); };
-  embedding::Engine engine(features, engine_options);
+  embedding::Engine engine(input.features, engine_options);
   int64_t step = 0;
   auto cpp_step = [&] {
     const embedding::EmbeddingOutputs out =
-        engine.forward(input, ++step, embedding::LookupMode::Train);
+        engine.forward(input.batch, ++step, embedding::LookupMode::Train);
     torch::Tensor loss = torch::zeros({});
     for (const auto& [name, tensor] : out.embeddings) loss = loss + tensor.sum();
     loss.backward();
@@ -96,9 +72,7 @@ int run_python_embedding_bench(const std::vector<std::string>& args) {
       command, "bench python-embedding: the Python step (is the recis package built?)");
   const double python_seconds = python.at("seconds").get<double>();
 
-  std::printf("%zu features x batch %lld, dim %zu, vocab %lld (Zipf), %zu threads\n",
-              options.features, static_cast<long long>(batch), options.dim,
-              static_cast<long long>(options.vocab), configured_threads());
+  print_embedding_bench_header(options);
   std::printf("%-52s %8.3f ms/step\n", "C++: embedding::Engine + optim::Adam", cpp_seconds * 1e3);
   std::printf("%-52s %8.3f ms/step\n", "Python: recis.nn.EmbeddingEngine + SparseAdam",
               python_seconds * 1e3);
