@@ -320,5 +320,42 @@ TEST_F(CheckpointDamage, BadManifestsAreRefusedNamingTheManifest) {
   EXPECT_NE(verify_error().find(manifest.string()), std::string::npos);
 }
 
+// Found by checkpoint_manifest_fuzzer: a files list nesting a million arrays overflowed the stack
+// when the error message printed it.
+TEST_F(CheckpointDamage, DeeplyNestedManifestIsRefusedWithoutOverflowingTheStack) {
+  const std::size_t depth = 1'000'000;
+  write_bytes(dir_ / "manifest.json",
+              R"({"format":"recis-checkpoint","version":1,"step":1,"files":)" +
+                  std::string(depth, '[') + std::string(depth, ']') + "}");
+  const std::string message = verify_error();
+  EXPECT_EQ(message, (dir_ / "manifest.json").string() + " nests deeper than 16 levels");
+}
+
+// A key listed twice in one object used to collapse silently into the last one.
+TEST_F(CheckpointDamage, ManifestListingAKeyTwiceIsRefused) {
+  write_bytes(dir_ / "manifest.json",
+              R"({"format":"recis-checkpoint","version":1,"step":1,"step":2,"files":[]})");
+  const std::string message = verify_error();
+  EXPECT_EQ(message.rfind((dir_ / "manifest.json").string(), 0), 0u) << message;
+  EXPECT_NE(message.find("lists 'step' twice"), std::string::npos) << message;
+}
+
+// parse_manifest is read_manifest's parser, on bytes (the fuzzer's entry point).
+TEST(CheckpointDir, ParseManifestReadsTheBytesReadManifestReads) {
+  TempDir tmp;
+  const fs::path dir = save(tmp / "out", 7, 0);
+  const Manifest parsed = parse_manifest(read_file(dir / "manifest.json"), dir);
+  const Manifest read = read_manifest(dir);
+  EXPECT_EQ(parsed.step, 7);
+  ASSERT_EQ(parsed.files.size(), read.files.size());
+  for (std::size_t i = 0; i < parsed.files.size(); ++i) {
+    EXPECT_EQ(parsed.files[i].path, read.files[i].path);
+    EXPECT_EQ(parsed.files[i].bytes, read.files[i].bytes);
+    EXPECT_EQ(parsed.files[i].crc32c, read.files[i].crc32c);
+  }
+  const std::string message = error_of([&] { parse_manifest("{", "some/ckpt-3"); });
+  EXPECT_EQ(message.rfind("some/ckpt-3/manifest.json is not valid JSON", 0), 0u) << message;
+}
+
 }  // namespace
 }  // namespace recis::serialize

@@ -2,6 +2,10 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "recis/common/error.h"
 #include "support/test_support.h"
@@ -24,6 +28,40 @@ TEST(FileUtil, WriteDurablyAndReplaceAtomically) {
   EXPECT_EQ(entries, 1u) << "no temporary left beside the file";
   EXPECT_NO_THROW(fsync_directory(""));  // the parent of a bare file name
   EXPECT_NO_THROW(fsync_file(dir / "a.txt"));
+}
+
+// A replacement that cannot be written (here: RLIMIT_FSIZE 0 in a child; a full disk alike) used
+// to leave its half-written temporary beside the file.
+TEST(FileUtil, FailedReplaceLeavesTheFileAndNoTemporary) {
+  TempDir dir;
+  write_file_durably(dir / "latest", "old\n");
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::signal(SIGXFSZ, SIG_IGN);
+    const rlimit limit{0, 0};
+    if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(5);
+    try {
+      replace_file_atomically(dir / "latest", "new\n");
+    } catch (const IoError& error) {
+      ::_exit(std::string(error.what()).find("latest.tmp-") != std::string::npos ? 0 : 2);
+    } catch (...) {
+      ::_exit(3);
+    }
+    ::_exit(1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "1: no error, 2: IoError not naming the temporary, "
+                                       "3: another exception, 5: setrlimit failed";
+  EXPECT_EQ(read_file(dir / "latest"), "old\n");
+  std::size_t entries = 0;
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
+    EXPECT_EQ(entry.path().filename(), "latest");
+    ++entries;
+  }
+  EXPECT_EQ(entries, 1u) << "a temporary was left beside the file";
 }
 
 TEST(FileUtil, ReadSmallFileHonoursItsLimit) {

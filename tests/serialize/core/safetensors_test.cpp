@@ -332,6 +332,47 @@ TEST(SafeTensors, RefusesHostileHeaders) {
          "needs 1 bytes");
 }
 
+// Found by safetensors_reader_fuzzer: a header nesting a million arrays overflowed the stack
+// when the error message printed it.
+TEST(SafeTensors, RefusesDeeplyNestedHeadersWithoutOverflowingTheStack) {
+  TempDir dir;
+  const auto path = dir / "deep.safetensors";
+  const std::size_t depth = 1'000'000;
+  write_bytes(path,
+              hand_built(R"({"a":)" + std::string(depth, '[') + std::string(depth, ']') + "}", ""));
+  expect_refused(path, "header nests deeper than 16 levels");
+}
+
+// Keys listed twice inside a tensor's entry used to collapse silently into the last one.
+TEST(SafeTensors, RefusesAKeyListedTwiceInATensorEntry) {
+  TempDir dir;
+  const auto path = dir / "twice.safetensors";
+  write_bytes(path, hand_built(R"({"a":{"dtype":"I64","shape":[8],"dtype":"U8",)"
+                               R"("data_offsets":[0,8]}})",
+                               std::string(8, '\x01')));
+  expect_refused(path, "header lists 'dtype' twice");
+}
+
+// An error quotes an excerpt of a bad value, not the whole of a header of up to 100 MB.
+TEST(SafeTensors, ErrorsQuoteOnlyAnExcerptOfABadValue) {
+  TempDir dir;
+  const auto path = dir / "long.safetensors";
+  std::string shape = "[1";
+  for (int i = 0; i < 100'000; ++i) shape += ",1";
+  const std::string header =
+      R"({"a":{"dtype":"U8","shape":)" + shape + R"(,-0.5],"data_offsets":[0,0]}})";
+  write_bytes(path, hand_built(header, ""));
+  try {
+    SafeTensorsReader reader(path);
+    ADD_FAILURE() << "accepted a fractional dimension";
+  } catch (const Error& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("shape must hold integers below 2^63, got [1,1,1,"), std::string::npos)
+        << message.substr(0, 300);
+    EXPECT_LT(message.size(), path.string().size() + 300) << message.substr(0, 300);
+  }
+}
+
 TEST(SafeTensors, WriterRefusesBadSpecs) {
   TempDir dir;
   EXPECT_THROW(SafeTensorsWriter(dir / "x", {{"a", DType::F32, {2}}, {"a", DType::F32, {2}}}),

@@ -233,5 +233,32 @@ TEST_F(TableRowsTest, EmptyTablesWriteAndReadZeroRows) {
   EXPECT_EQ(file.digest_of_reads().crc32c, digest.crc32c);
 }
 
+// A file of no rows may declare any dim (its tensors stay empty); `recis ckpt` then made a table of
+// that dim and failed with a ConfigError that did not name the file.
+TEST_F(TableRowsTest, RowsNoTableCanHoldAreRefusedNamingTheFile) {
+  const std::filesystem::path path = dir_ / "wide.safetensors";
+  const int64_t dim = int64_t{1} << 21;
+  SafeTensorsWriter writer(path,
+                           {{"ids", DType::I64, {0}},
+                            {"embedding", DType::F32, {0, dim}},
+                            {"last_step", DType::U32, {0}},
+                            {"count", DType::U32, {0}}},
+                           {{"format", kRowsFormat},
+                            {"table", "t"},
+                            {"child", "c"},
+                            {"dim", std::to_string(dim)},
+                            {"dtype", "fp32"},
+                            {"slots", ""}});
+  writer.finish();
+  try {
+    read_rows_layout(SafeTensorsReader(path));
+    ADD_FAILURE() << "accepted rows of dim " << dim;
+  } catch (const Error& error) {
+    const std::string message = error.what();
+    EXPECT_EQ(message.rfind(path.string() + ": ", 0), 0u) << message;
+    EXPECT_NE(message.find("dim 2097152 must be in [1, 1048576]"), std::string::npos) << message;
+  }
+}
+
 }  // namespace
 }  // namespace recis::serialize

@@ -10,12 +10,14 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "recis/common/error.h"
 #include "recis/common/logging.h"
 #include "recis/serialize/core/crc32c.h"
 #include "recis/serialize/core/file_util.h"
+#include "recis/serialize/core/strict_json.h"
 
 namespace recis::serialize {
 namespace fs = std::filesystem;
@@ -116,6 +118,26 @@ void fsync_tree(const fs::path& root) {
     }
   }
   for (auto it = directories.rbegin(); it != directories.rend(); ++it) fsync_directory(*it);
+}
+
+// Undoes the renames that published a checkpoint whose `latest` could not be written (a full
+// disk), so a commit that throws leaves the output as it found it: the new checkpoint goes back to
+// its staging name (the CheckpointStaging destructor removes it) and a checkpoint it replaced
+// (at `replaced`, which is `staging` after an exchange) back to ckpt-STEP. When a rename fails it
+// only warns: the new checkpoint is complete either way.
+void unpublish(const fs::path& staging, const fs::path& final_dir, const fs::path& replaced) {
+  bool undone = false;
+  if (replaced == staging) {
+    undone =
+        ::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, final_dir.c_str(), RENAME_EXCHANGE) == 0;
+  } else {
+    undone = ::rename(final_dir.c_str(), staging.c_str()) == 0 &&
+             (replaced.empty() || ::rename(replaced.c_str(), final_dir.c_str()) == 0);
+  }
+  if (!undone) {
+    RECIS_LOG(Warning) << final_dir.string() << ": complete, but `latest` does not name it and it "
+                       << "could not be moved back: " << std::strerror(errno);
+  }
 }
 
 std::string manifest_json(int64_t step, const std::map<std::string, FileDigest>& files) {
@@ -245,9 +267,14 @@ fs::path CheckpointStaging::commit(std::size_t keep) {
     } else {
       rename_or_throw(dir_, final_dir);
     }
+    try {
+      fsync_directory(output_dir_);
+      replace_file_atomically(output_dir_ / kLatestName, checkpoint_dir_name(step_) + "\n");
+    } catch (const std::exception&) {
+      unpublish(dir_, final_dir, replaced);
+      throw;
+    }
     committed_ = true;
-    fsync_directory(output_dir_);
-    replace_file_atomically(output_dir_ / kLatestName, checkpoint_dir_name(step_) + "\n");
   } catch (const fs::filesystem_error& error) {
     throw IoError(std::string(error.what()));
   }
@@ -325,17 +352,16 @@ std::filesystem::path resolve_checkpoint(const std::filesystem::path& path) {
 }
 
 Manifest read_manifest(const fs::path& checkpoint_dir) {
+  return parse_manifest(read_small_file(checkpoint_dir / kManifestName, kMaxManifestBytes),
+                        checkpoint_dir);
+}
+
+Manifest parse_manifest(std::string_view text, const fs::path& checkpoint_dir) {
   const fs::path path = checkpoint_dir / kManifestName;
   const auto fail = [&](const std::string& what) -> Error {
     return Error(path.string() + ": " + what);
   };
-  const std::string text = read_small_file(path, kMaxManifestBytes);
-  nlohmann::json json;
-  try {
-    json = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& error) {
-    throw fail(std::string("not valid JSON (damaged manifest): ") + error.what());
-  }
+  const nlohmann::json json = parse_strict_json(text, path.string());
   if (!json.is_object()) throw fail("expected a JSON object");
   const auto format = json.find("format");
   if (format == json.end() || *format != kManifestFormat) {
@@ -345,7 +371,7 @@ Manifest read_manifest(const fs::path& checkpoint_dir) {
   if (version == json.end() || !version->is_number_integer())
     throw fail("expected an integer version");
   if (*version != kCheckpointFormatVersion) {
-    throw fail("format version " + version->dump() + ", this build reads version " +
+    throw fail("format version " + json_excerpt(*version) + ", this build reads version " +
                std::to_string(kCheckpointFormatVersion));
   }
   const auto step = json.find("step");
@@ -360,14 +386,14 @@ Manifest read_manifest(const fs::path& checkpoint_dir) {
   manifest.version = kCheckpointFormatVersion;
   manifest.step = step->get<int64_t>();
   for (const auto& file : *files) {
-    if (!file.is_object()) throw fail("files entries must be objects, got " + file.dump());
+    if (!file.is_object()) throw fail("files entries must be objects, got " + json_excerpt(file));
     const auto relative = file.find("path");
     const auto bytes = file.find("bytes");
     const auto crc = file.find("crc32c");
     if (relative == file.end() || !relative->is_string() || bytes == file.end() ||
         !bytes->is_number_unsigned() || crc == file.end() || !crc->is_string()) {
       throw fail("files entries need a string path, an unsigned bytes and a crc32c, got " +
-                 file.dump());
+                 json_excerpt(file));
     }
     ManifestEntry entry;
     entry.path = relative->get<std::string>();

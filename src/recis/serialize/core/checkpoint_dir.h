@@ -68,7 +68,8 @@ class CheckpointStaging {
   // OUTPUT/ckpt-STEP (an existing ckpt-STEP is replaced only after the new one is complete);
   // fsyncs OUTPUT; replaces OUTPUT/latest atomically. Then removes checkpoints beyond the newest
   // `keep` (0 = keep all; the one just written is always kept) and staging dirs of dead saves.
-  // Returns OUTPUT/ckpt-STEP.
+  // Returns OUTPUT/ckpt-STEP. When it throws (a full disk: IoError naming the file and ENOSPC),
+  // the renames are undone and OUTPUT's checkpoints and `latest` are as they were.
   std::filesystem::path commit(std::size_t keep);
   // The files recorded so far (an attached rank hands them to the committing one).
   std::map<std::string, FileDigest> recorded() const;
@@ -97,6 +98,9 @@ std::optional<std::filesystem::path> latest_checkpoint(const std::filesystem::pa
 std::filesystem::path resolve_checkpoint(const std::filesystem::path& path);
 // Parses dir/manifest.json; throws recis::Error naming the file on any problem.
 Manifest read_manifest(const std::filesystem::path& checkpoint_dir);
+// read_manifest's parser, on the text of checkpoint_dir/manifest.json (the fuzzer feeds it bytes);
+// throws recis::Error naming that file on any problem.
+Manifest parse_manifest(std::string_view text, const std::filesystem::path& checkpoint_dir);
 // Checks that every listed file exists with its size and CRC (digest_file); throws recis::Error
 // naming the first bad file and what differs.
 void verify_checkpoint(const std::filesystem::path& checkpoint_dir);

@@ -109,7 +109,13 @@ void write_file_durably(const std::filesystem::path& path, std::string_view cont
 void replace_file_atomically(const std::filesystem::path& path, std::string_view content) {
   std::filesystem::path temporary = path;
   temporary += ".tmp-" + std::to_string(::getpid());
-  write_file_durably(temporary, content);
+  try {
+    write_file_durably(temporary, content);
+  } catch (const IoError&) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);  // a full disk must not leave it half-written
+    throw;
+  }
   if (::rename(temporary.c_str(), path.c_str()) != 0) {
     const int error = errno;
     std::filesystem::remove(temporary);

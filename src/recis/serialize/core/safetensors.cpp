@@ -12,6 +12,7 @@
 
 #include "recis/common/error.h"
 #include "recis/serialize/core/crc32c.h"
+#include "recis/serialize/core/strict_json.h"
 
 namespace recis::serialize {
 namespace {
@@ -307,25 +308,8 @@ SafeTensorsReader::SafeTensorsReader(std::filesystem::path path) : path_(std::mo
   file_.read_at(8, std::as_writable_bytes(std::span(text.data(), text.size())));
   header_crc_ = crc32c_extend(crc32c(length_bytes, 8), text.data(), text.size());
 
-  // Duplicate top-level keys would silently collapse into one; refuse them while parsing.
-  std::vector<std::string> top_keys;
-  nlohmann::json header;
-  try {
-    header = nlohmann::json::parse(
-        text, [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
-          if (depth == 1 && event == nlohmann::json::parse_event_t::key) {
-            top_keys.push_back(parsed.get<std::string>());
-          }
-          return true;
-        });
-  } catch (const nlohmann::json::exception& error) {
-    throw Error(where + "header is not valid JSON: " + error.what());
-  }
+  const nlohmann::json header = parse_strict_json(text, where + "header");
   if (!header.is_object()) throw Error(where + "header must be a JSON object");
-  std::sort(top_keys.begin(), top_keys.end());
-  if (auto dup = std::adjacent_find(top_keys.begin(), top_keys.end()); dup != top_keys.end()) {
-    throw Error(where + "header lists '" + *dup + "' twice");
-  }
 
   for (const auto& [name, entry] : header.items()) {
     if (name == "__metadata__") {
@@ -333,14 +317,16 @@ SafeTensorsReader::SafeTensorsReader(std::filesystem::path path) : path_(std::mo
       for (const auto& [key, value] : entry.items()) {
         if (!value.is_string()) {
           throw Error(where + "__metadata__ value of '" + key + "' must be a string, got " +
-                      value.dump());
+                      json_excerpt(value));
         }
         metadata_[key] = value.get<std::string>();
       }
       continue;
     }
     const std::string context = where + "tensor '" + name + "'";
-    if (!entry.is_object()) throw Error(context + ": expected an object, got " + entry.dump());
+    if (!entry.is_object()) {
+      throw Error(context + ": expected an object, got " + json_excerpt(entry));
+    }
     const auto dtype = entry.find("dtype");
     const auto shape = entry.find("shape");
     const auto offsets = entry.find("data_offsets");
@@ -360,25 +346,25 @@ SafeTensorsReader::SafeTensorsReader(std::filesystem::path path) : path_(std::mo
       if (!dim.is_number_integer() ||
           (dim.is_number_unsigned() &&
            dim.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))) {
-        throw Error(context + ": shape must hold integers below 2^63, got " + shape->dump());
+        throw Error(context + ": shape must hold integers below 2^63, got " + json_excerpt(*shape));
       }
       info.shape.push_back(dim.get<int64_t>());
     }
     if (!offsets->is_array() || offsets->size() != 2 || !(*offsets)[0].is_number_unsigned() ||
         !(*offsets)[1].is_number_unsigned()) {
       throw Error(context + ": data_offsets must be [begin, end] with non-negative integers, got " +
-                  offsets->dump());
+                  json_excerpt(*offsets));
     }
     info.begin = (*offsets)[0].get<uint64_t>();
     info.end = (*offsets)[1].get<uint64_t>();
     if (info.begin > info.end) {
-      throw Error(context + ": data_offsets " + offsets->dump() + " end before they begin");
+      throw Error(context + ": data_offsets " + json_excerpt(*offsets) + " end before they begin");
     }
     const uint64_t bytes = checked_tensor_bytes(info.dtype, info.shape, context);
     if (bytes != info.bytes()) {
       throw Error(context + ": shape " + shape_string(info.shape) + " of " +
                   std::string(dtype_name(info.dtype)) + " needs " + std::to_string(bytes) +
-                  " bytes, data_offsets " + offsets->dump() + " hold " +
+                  " bytes, data_offsets " + json_excerpt(*offsets) + " hold " +
                   std::to_string(info.bytes()));
     }
     tensors_.push_back(std::move(info));

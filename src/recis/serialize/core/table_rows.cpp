@@ -269,6 +269,11 @@ RowsFileLayout read_rows_layout(const SafeTensorsReader& file) {
   for (const SlotSpec& slot : layout.slots) {
     expect_tensor(file, slot.name, {DType::F32}, {n, static_cast<int64_t>(slot.width)});
   }
+  try {
+    const RowLayout checked(layout.dim, layout.element_type, layout.slots);
+  } catch (const ConfigError& error) {
+    throw Error(file_error(file, std::string("rows no table can hold: ") + error.what()));
+  }
   if (const TensorInfo* evicted = file.find("evicted_ids")) {
     if (evicted->dtype != DType::I64 || evicted->shape.size() != 1) {
       throw Error(file_error(file, "tensor 'evicted_ids' must be I64 [M]"));

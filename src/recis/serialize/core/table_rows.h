@@ -50,7 +50,7 @@ FileDigest write_rows_file(const embedding::TableCore& table, const ChildRows& r
                            const std::filesystem::path& path, ThreadPool& pool);
 
 // What a rows file holds, checked: tensor dtypes and shapes agree with each other and the
-// metadata (errors name the file and the tensor).
+// metadata, and a table can hold such rows (dim, slot widths and names; errors name the file).
 struct RowsFileLayout {
   RowsFileNames names;
   std::size_t rows = 0;
