@@ -11,7 +11,7 @@ PACKAGES=(
   libfarmhash-dev libabsl-dev
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libopenblas0-pthread gnuplot-nox tzdata
+  libopenblas0-pthread gnuplot-nox tzdata iproute2
   python3-dev pybind11-dev python3-pytest python3-numpy
 )
 

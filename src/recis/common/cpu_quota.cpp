@@ -107,7 +107,7 @@ std::optional<CpuQuota> read_cpu_quota(const fs::path& proc_self_cgroup,
     if (line.controllers.empty()) {
       cpus = tightest_on_path(cgroup_root, line.path, v2_limit);
     } else if (has_cpu_controller(line.controllers)) {
-      for (const std::string mount : {line.controllers, std::string("cpu,cpuacct"),
+      for (const std::string& mount : {line.controllers, std::string("cpu,cpuacct"),
                                       std::string("cpu")}) {
         cpus = tightest_on_path(cgroup_root / mount, line.path, v1_limit);
         if (cpus) break;
