@@ -10,6 +10,7 @@
 #include <optional>
 #include <type_traits>
 
+#include "recis/common/cpu_features.h"
 #include "recis/common/error.h"
 #include "recis/common/logging.h"
 #include "recis/models/model_factory.h"
@@ -74,6 +75,11 @@ Trainer::Trainer(ExperimentConfig config, std::shared_ptr<dist::Communicator> co
       communicator_(communicator && communicator->world_size() > 1 ? std::move(communicator)
                                                                      : nullptr) {
   torch::manual_seed(config_.train.seed);
+  if (config_.train.bf16 && !cpu_has_native_bf16()) {
+    RECIS_LOG(Warning) << "train.bf16: this CPU has no native bfloat16 math (avx512_bf16 or "
+                          "amx_bf16 in /proc/cpuinfo); the dense model will run many times "
+                          "slower than in fp32 (docs/performance.md)";
+  }
   const DataConfig& data = config_.data;
   if (!data.train_paths.empty()) {
     train_data_ = std::make_unique<io::OrcDataset>(
