@@ -22,6 +22,7 @@
 #include "recis/serialize/core/checkpoint_dir.h"
 #include "recis/serialize/core/checkpoint_files.h"
 #include "recis/serialize/core/file_util.h"
+#include "recis/serialize/core/strict_json.h"
 #include "recis/serialize/core/table_delta.h"
 #include "recis/serialize/core/table_rows.h"
 
@@ -80,7 +81,8 @@ void run_inspect(const std::string& path, bool verify) {
       others.push_back({{"file", entry.path}, {"bytes", entry.bytes}, {"tensors", tensor_list(file)}});
     } else if (entry.path.ends_with(".json")) {
       out[entry.path.substr(0, entry.path.size() - 5)] =
-          nlohmann::json::parse(serialize::read_listed_text(dir, manifest, entry.path));
+          serialize::parse_strict_json(serialize::read_listed_text(dir, manifest, entry.path),
+                                       (dir / entry.path).string());
     }
   }
   out["files"] = manifest.files.size();

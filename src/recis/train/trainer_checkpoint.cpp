@@ -25,6 +25,7 @@
 #include "recis/common/logging.h"
 #include "recis/serialize/core/checkpoint_dir.h"
 #include "recis/serialize/core/checkpoint_files.h"
+#include "recis/serialize/core/strict_json.h"
 #include "recis/serialize/dense_state.h"
 #include "recis/serialize/embedding_checkpoint.h"
 #include "recis/serialize/named_tensors.h"
@@ -92,12 +93,8 @@ void set_cpu_generator_state(const torch::Tensor& state) {
 nlohmann::json parse_listed_json(const std::filesystem::path& dir,
                                  const serialize::Manifest& manifest,
                                  const std::string& relative) {
-  const std::string text = serialize::read_listed_text(dir, manifest, relative);
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& error) {
-    throw Error((dir / relative).string() + ": not JSON (" + error.what() + ")");
-  }
+  return serialize::parse_strict_json(serialize::read_listed_text(dir, manifest, relative),
+                                     (dir / relative).string());
 }
 
 template <typename T>
