@@ -11,8 +11,8 @@ bool cpuinfo_has_native_bf16(std::string_view cpuinfo) {
   std::string line;
   while (std::getline(lines, line)) {
     if (line.rfind("flags", 0) != 0) continue;
-    std::istringstream flags(line.substr(line.find(':') == std::string::npos ? line.size()
-                                                                               : line.find(':') + 1));
+    const std::size_t colon = line.find(':');
+    std::istringstream flags(colon == std::string::npos ? std::string() : line.substr(colon + 1));
     std::string flag;
     while (flags >> flag) {
       if (flag == "avx512_bf16" || flag == "amx_bf16") return true;

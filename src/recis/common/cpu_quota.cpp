@@ -29,16 +29,22 @@ std::optional<double> positive_number(const std::string& text) {
   return std::nullopt;
 }
 
+// CPUs = quota / period; nullopt unless both are positive numbers (an unlimited quota, v2's
+// "max" or v1's -1, is not).
+std::optional<double> quota_over_period(const std::string& quota, const std::string& period) {
+  const auto q = positive_number(quota), p = positive_number(period);
+  if (!q || !p) return std::nullopt;
+  return *q / *p;
+}
+
 // cgroup v2 `cpu.max`: "QUOTA PERIOD" in microseconds, QUOTA "max" when unlimited.
 std::optional<double> v2_limit(const fs::path& dir) {
   const auto line = read_first_line(dir / "cpu.max");
   if (!line) return std::nullopt;
   std::istringstream fields(*line);
   std::string quota, period;
-  if (!(fields >> quota >> period) || quota == "max") return std::nullopt;
-  const auto q = positive_number(quota), p = positive_number(period);
-  if (!q || !p) return std::nullopt;
-  return *q / *p;
+  if (!(fields >> quota >> period)) return std::nullopt;
+  return quota_over_period(quota, period);
 }
 
 // cgroup v1: `cpu.cfs_quota_us` (-1 when unlimited) over `cpu.cfs_period_us`.
@@ -46,9 +52,7 @@ std::optional<double> v1_limit(const fs::path& dir) {
   const auto quota = read_first_line(dir / "cpu.cfs_quota_us");
   const auto period = read_first_line(dir / "cpu.cfs_period_us");
   if (!quota || !period) return std::nullopt;
-  const auto q = positive_number(*quota), p = positive_number(*period);
-  if (!q || !p) return std::nullopt;
-  return *q / *p;
+  return quota_over_period(*quota, *period);
 }
 
 // The tightest limit from the process's cgroup directory up to the mount point. Where the

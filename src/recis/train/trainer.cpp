@@ -252,19 +252,11 @@ void Trainer::all_reduce_dense_gradients() {
   }
 }
 
-bool Trainer::stop_agreed() {
-  if (!communicator_) return stop_requested_;
-  std::vector<torch::Tensor> stops{torch::tensor({int64_t{stop_requested_ ? 1 : 0}})};
-  communicator_->all_reduce_sum(stops, "stop agreement");
-  return stops[0].item<int64_t>() > 0;
-}
-
-bool Trainer::all_ranks_finite(double loss) {
-  const bool finite = std::isfinite(loss);
-  if (!communicator_) return finite;
-  std::vector<torch::Tensor> bad{torch::tensor({int64_t{finite ? 0 : 1}})};
-  communicator_->all_reduce_sum(bad, "non-finite loss agreement");
-  return bad[0].item<int64_t>() == 0;
+bool Trainer::any_rank(bool mine, const char* what) {
+  if (!communicator_) return mine;
+  std::vector<torch::Tensor> count{torch::tensor({int64_t{mine ? 1 : 0}})};
+  communicator_->all_reduce_sum(count, what);
+  return count[0].item<int64_t>() > 0;
 }
 
 void Trainer::skip_nonfinite_batch(const ragged::Batch& batch, const Forward& out, double loss) {
@@ -373,7 +365,8 @@ TrainSummary Trainer::train_and_evaluate() {
   // checkpoints stay in batch order, so results are identical either way.
   std::future<std::optional<PreparedBatch>> ahead;
   auto prepare_ahead = [this] { return read_and_prepare(nullptr); };
-  while (!stop_agreed() && (train.max_steps == 0 || step_ < train.max_steps)) {
+  while (!any_rank(stop_requested_, "stop agreement") &&
+         (train.max_steps == 0 || step_ < train.max_steps)) {
     std::optional<PreparedBatch> prepared;
     if (train.pipeline) {
       PhaseTimer waiting(phases_, Phase::Data);
@@ -397,16 +390,16 @@ TrainSummary Trainer::train_and_evaluate() {
     const torch::Tensor loss =
         torch::binary_cross_entropy_with_logits(out.logits, out.labels);
     const double loss_value = loss.item<double>();
-    if (!all_ranks_finite(loss_value)) {
+    const bool skipped = any_rank(!std::isfinite(loss_value), "non-finite loss agreement");
+    if (skipped) {
       timer.reset();
       skip_nonfinite_batch(prepared->batch, out, loss_value);  // throws under "error"
       ++summary.skipped_batches;
-      if (!prepared->data_state.is_null()) consumed_data_state_ = std::move(prepared->data_state);
-      continue;
     }
-    // The batch counts as consumed once it trains (a checkpoint taken when a non-finite loss
-    // stops the run resumes at the batch that stopped it).
+    // The batch counts as consumed once it trains or is skipped (a checkpoint taken when a
+    // non-finite loss stops the run resumes at the batch that stopped it).
     if (!prepared->data_state.is_null()) consumed_data_state_ = std::move(prepared->data_state);
+    if (skipped) continue;
     // Distributed: this rank's share of the global batch's mean loss. One process keeps the plain
     // division, so its losses stay bit-identical to earlier runs and checkpoints.
     const double share =

@@ -152,14 +152,13 @@ class Trainer {
   void optimizer_step();
   // Distributed: sums every dense gradient over the ranks, in flat buckets.
   void all_reduce_dense_gradients();
-  // Whether training stops before the next micro-batch: this process was asked to, or (when
-  // distributed) any rank was, so all ranks stop at the same micro-batch.
-  bool stop_agreed();
+  // Whether `mine` holds on any rank (a sum all-reduce named `what`; one process: `mine`), so
+  // that every rank takes the same branch: stopping before the next micro-batch when any rank was
+  // asked to, skipping or failing a micro-batch when any rank's loss is not finite.
+  bool any_rank(bool mine, const char* what);
   // The rows of this micro-batch over all ranks, or 0 when some rank has no batch left (all
   // ranks then stop). A single process returns its own rows (0 without a batch).
   int64_t agree_on_batch(const ragged::Batch* batch);
-  // Whether every rank's micro-batch loss is finite (one process: its own).
-  bool all_ranks_finite(double loss);
   // A micro-batch whose loss (here or on another rank) is not finite: names the culprit, then
   // under train.nonfinite = "error" throws Error (after a checkpoint when nonfinite_checkpoint),
   // under "skip_batch" logs a warning and forgets the batch's embedding forward.
