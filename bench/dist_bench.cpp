@@ -17,6 +17,7 @@
 #include "bench_flags.h"
 #include "bench_registry.h"
 #include "deepfm_bench_config.h"
+#include "executables.h"
 #include "recis/common/error.h"
 #include "recis/datagen/criteo_generator.h"
 #include "scratch_dir.h"
@@ -67,7 +68,7 @@ int run_dist_bench(const std::vector<std::string>& args) {
   const std::filesystem::path config = dir.path() / "deepfm.toml";
   std::ofstream(config) << deepfm_bench_config(dir.path(), options.batch_size, false);
 
-  const std::string recis = "'" + std::filesystem::read_symlink("/proc/self/exe").string() + "'";
+  const std::string recis = shell_quoted(torch_executable());
   const nlohmann::json one = run_training(recis, config, dir.path() / "one", options.batch_size);
   const nlohmann::json many =
       run_training(recis + " launch -n " + std::to_string(ranks) + " --", config,

@@ -1,13 +1,10 @@
 #include "executables.h"
 
 namespace recis::bench {
-namespace {
 
 std::filesystem::path bin_dir() {
   return std::filesystem::read_symlink("/proc/self/exe").parent_path();
 }
-
-}  // namespace
 
 std::filesystem::path front_end_executable() { return bin_dir() / "recis"; }
 std::filesystem::path torch_executable() { return bin_dir() / "recis-torch"; }

@@ -8,6 +8,8 @@
 
 namespace recis::bench {
 
+// The folder of the running executable: <build>/bin.
+std::filesystem::path bin_dir();
 std::filesystem::path front_end_executable();
 std::filesystem::path torch_executable();
 

@@ -14,6 +14,7 @@
 
 #include "bench_registry.h"
 #include "embedding_bench_input.h"
+#include "executables.h"
 #include "recis/common/error.h"
 #include "recis/common/threads.h"
 #include "recis/embedding/engine.h"
@@ -24,9 +25,7 @@ namespace recis::bench {
 namespace {
 
 // The package next to this binary: <build>/bin/recis-torch -> <build>/python.
-std::filesystem::path package_dir() {
-  return std::filesystem::read_symlink("/proc/self/exe").parent_path().parent_path() / "python";
-}
+std::filesystem::path package_dir() { return bin_dir().parent_path() / "python"; }
 
 int run_python_embedding_bench(const std::vector<std::string>& args) {
   const EmbeddingBenchOptions options = parse_embedding_bench_options("python-embedding", args);
