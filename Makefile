@@ -4,7 +4,7 @@ SAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps configure build demo test sanitize fuzz clean python-install
+.PHONY: deps configure build demo demo-python test sanitize fuzz clean python-install
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 600
 
@@ -21,6 +21,11 @@ build: configure
 demo: configure
 	@cmake --build $(BUILD) -j $(JOBS) --target recis
 	@bash scripts/demo.sh $(BUILD)/bin/recis
+
+# The second demo: the same job with DeepFM written in Python (examples/python/deepfm).
+demo-python: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target recis recis_python
+	@bash scripts/demo-python.sh $(BUILD)
 
 # Every test.
 test: build

@@ -8,9 +8,7 @@ RECIS=${1:-build/bin/recis}
 ROWS=${DEMO_ROWS:-1000000}
 DIR=${DEMO_DIR:-demo-data}
 
-echo "== recis gen-data: $ROWS training rows + $((ROWS / 10)) held-out rows in $DIR"
-"$RECIS" gen-data --rows "$ROWS" --parts 4 --out "$DIR/train" --force
-"$RECIS" gen-data --rows $((ROWS / 10)) --first-row "$ROWS" --out "$DIR/eval" --force
+bash "$(dirname "$0")/demo-data.sh" "$RECIS" "$ROWS" "$DIR"
 
 echo
 echo "== recis train --config examples/deepfm.toml"

@@ -35,3 +35,17 @@ def test_quickstart_learns(ctr_data):
     # Two of gen-data's 39 columns carry a small part of its signal (the one-epoch run reaches
     # 0.567 here); chance is 0.5 and 10,000 eval rows put its noise near 0.006.
     assert summary["auc"] > 0.55
+
+
+def test_deepfm_example_learns(ctr_data, tmp_path):
+    # RecIS's DeepFM example structure (dataset.py, feature_config.py, model.py, runner.py) with
+    # recis.framework.Trainer. One epoch at batch 512 reaches eval AUC 0.683 here; `recis train`
+    # with examples/deepfm.toml at the same batch size reaches 0.684 on the same data.
+    summary = run_example("deepfm/runner.py", "--train_paths", ctr_data / "train",
+                          "--eval_paths", ctr_data / "eval", "--batch_size", 512,
+                          "--output_dir", tmp_path / "out")
+    assert summary["steps"] == 118
+    assert summary["eval_samples"] == 10000
+    assert summary["auc"] > 0.66
+    assert (tmp_path / "out" / "ckpt-118" / "manifest.json").exists()
+    assert (tmp_path / "out" / "metrics.jsonl").exists()

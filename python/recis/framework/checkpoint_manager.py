@@ -117,7 +117,14 @@ class CheckpointManager:
     def restore(self, global_step: Optional[int] = None):
         """Loads the latest checkpoint (or ckpt-<global_step>) when there is one and returns the
         global step tensor."""
+        self.restore_state(global_step)
+        return self._global_step
+
+    def restore_state(self, global_step: Optional[int] = None) -> Optional[dict]:
+        """restore(), returning the checkpoint's trainer state (None without a checkpoint). The
+        run continues exactly: step, everything registered, and torch's CPU RNG."""
         state = self._saver.load(ckpt_id=global_step)
         if state is not None:
             self._global_step.fill_(int(state.get("step", 0)))
-        return self._global_step
+            checkpoint.restore_rng(state)
+        return state

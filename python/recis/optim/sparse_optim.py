@@ -94,6 +94,13 @@ class SparseOptimizer(Optimizer):
             for table in self._tables:
                 table._handle.discard_gradients()
 
+    def discard_pending(self):
+        """Forgets the gradients of an unfinished accumulation (fewer than k micro-batches since
+        the last update) so that the next step() starts a new one."""
+        self._local_step -= self._local_step % self._grad_accum_steps
+        for table in self._tables:
+            table._handle.discard_gradients()
+
     def set_grad_accum_steps(self, steps: int):
         if steps < 1:
             raise ValueError(f"set_grad_accum_steps: steps must be >= 1, got {steps}")

@@ -130,6 +130,13 @@ def save(
     return _C.save_checkpoint(str(output_dir), int(step), handles_of(model), files, texts, int(keep))
 
 
+def restore_rng(trainer_state: dict):
+    """Puts back torch's CPU RNG as save() recorded it in trainer.json."""
+    state = trainer_state.get("cpu_generator")
+    if state:
+        torch.set_rng_state(torch.frombuffer(bytearray.fromhex(state), dtype=torch.uint8))
+
+
 def load(
     path: str,
     model: torch.nn.Module,

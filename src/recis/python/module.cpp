@@ -12,4 +12,5 @@ PYBIND11_MODULE(_C, m) {
   recis::python::bind_optim(m);
   recis::python::bind_metrics(m);
   recis::python::bind_checkpoint(m);
+  recis::python::bind_run_log(m);
 }

@@ -40,7 +40,7 @@ nlohmann::json number_or_null(double value) {
 ProgressHook::ProgressHook(bool interactive, int64_t log_every)
     : interactive_(interactive), log_every_(log_every) {}
 
-void ProgressHook::on_step_end(Trainer&, const StepRecord& record) {
+void ProgressHook::record_step(const StepRecord& record) {
   smoothed_loss_ = record.step == 1 ? record.loss : 0.98 * smoothed_loss_ + 0.02 * record.loss;
   const double eta = record.progress > 0
                          ? record.elapsed_s * (1 - record.progress) / record.progress
@@ -59,7 +59,7 @@ void ProgressHook::on_step_end(Trainer&, const StepRecord& record) {
   }
 }
 
-void ProgressHook::on_eval_end(Trainer&, const EvalRecord& record) {
+void ProgressHook::record_eval(const EvalRecord& record) {
   if (line_open_) {
     std::cerr << '\n';
     line_open_ = false;
@@ -71,7 +71,7 @@ void ProgressHook::on_eval_end(Trainer&, const EvalRecord& record) {
                   << " samples, " << format_number(record.seconds, 1) << " s)";
 }
 
-void ProgressHook::on_train_end(Trainer&) {
+void ProgressHook::finish() {
   if (line_open_) std::cerr << '\n';
   line_open_ = false;
 }
@@ -87,7 +87,7 @@ MetricsFileHook::MetricsFileHook(std::filesystem::path output_dir, int64_t log_e
   }
 }
 
-void MetricsFileHook::on_step_end(Trainer&, const StepRecord& record) {
+void MetricsFileHook::record_step(const StepRecord& record) {
   window_loss_ += record.loss;
   ++window_steps_;
   last_step_ = record;
@@ -112,7 +112,7 @@ void MetricsFileHook::write_train_record(const StepRecord& record) {
   loss_points_ << record.step << ' ' << loss << ' ' << format_number(record.auc, 6) << '\n';
 }
 
-void MetricsFileHook::on_eval_end(Trainer&, const EvalRecord& record) {
+void MetricsFileHook::record_eval(const EvalRecord& record) {
   metrics_ << nlohmann::json{{"kind", "eval"},
                              {"step", record.step},
                              {"samples", record.samples},
@@ -128,7 +128,7 @@ void MetricsFileHook::on_eval_end(Trainer&, const EvalRecord& record) {
   has_eval_points_ = true;
 }
 
-void MetricsFileHook::on_train_end(Trainer&) {
+void MetricsFileHook::finish() {
   if (window_steps_ > 0) write_train_record(last_step_);
   loss_points_.close();
   auc_points_.close();

@@ -25,13 +25,25 @@
 
 namespace recis::train {
 
-class ProgressHook : public Hook {
+// A hook that needs the records alone, not the trainer: the Python Trainer's run log
+// (src/recis/python) drives it through the same three calls.
+class RecordHook : public Hook {
+ public:
+  void on_step_end(Trainer&, const StepRecord& record) final { record_step(record); }
+  void on_eval_end(Trainer&, const EvalRecord& record) final { record_eval(record); }
+  void on_train_end(Trainer&) final { finish(); }
+  virtual void record_step(const StepRecord& record) = 0;
+  virtual void record_eval(const EvalRecord& record) = 0;
+  virtual void finish() = 0;
+};
+
+class ProgressHook : public RecordHook {
  public:
   // interactive: redraw one line with '\r' (a terminal); else log every log_every steps.
   ProgressHook(bool interactive, int64_t log_every);
-  void on_step_end(Trainer& trainer, const StepRecord& record) override;
-  void on_eval_end(Trainer& trainer, const EvalRecord& record) override;
-  void on_train_end(Trainer& trainer) override;
+  void record_step(const StepRecord& record) override;
+  void record_eval(const EvalRecord& record) override;
+  void finish() override;
 
  private:
   bool interactive_;
@@ -40,12 +52,12 @@ class ProgressHook : public Hook {
   bool line_open_ = false;
 };
 
-class MetricsFileHook : public Hook {
+class MetricsFileHook : public RecordHook {
  public:
   MetricsFileHook(std::filesystem::path output_dir, int64_t log_every);
-  void on_step_end(Trainer& trainer, const StepRecord& record) override;
-  void on_eval_end(Trainer& trainer, const EvalRecord& record) override;
-  void on_train_end(Trainer& trainer) override;
+  void record_step(const StepRecord& record) override;
+  void record_eval(const EvalRecord& record) override;
+  void finish() override;
 
  private:
   std::filesystem::path dir_;

@@ -13,6 +13,7 @@ are absent from the output. Training mode creates rows and records gradients; ev
 """
 
 import re
+import weakref
 from typing import Dict
 
 import torch
@@ -23,6 +24,14 @@ from recis.nn.modules.hashtable import HashTable
 from recis.ragged.tensor import RaggedTensor
 
 _EMPTY_IDS = RaggedTensor(torch.zeros(0, dtype=torch.int64), [torch.zeros(1, dtype=torch.int64)])
+
+
+_LIVE_ENGINES = weakref.WeakSet()
+
+
+def live_engines():
+    """Every EmbeddingEngine not yet collected (recis.hooks.HashTableFilterHook evicts in them)."""
+    return list(_LIVE_ENGINES)
 
 
 def _module_key(name: str) -> str:
@@ -51,10 +60,16 @@ class EmbeddingEngine(torch.nn.Module):
             options = {child: by_shared[child] for child in table["children"]}
             self._tables[_module_key(table["name"])] = HashTable._view(self._handle, table, options)
         self._step = 0
+        _LIVE_ENGINES.add(self)
 
     @property
     def hashtables(self):
         return dict(self._tables.items())
+
+    def evict(self):
+        """Frees the rows the tables' policies mark now (filter_step idle steps, capacity) and
+        returns (evicted as idle, evicted over capacity)."""
+        return tuple(self._handle.evict(self._step))
 
     def forward(self, input_features: dict) -> dict:
         if not isinstance(input_features, dict):

@@ -1,0 +1,448 @@
+"""recis.framework.trainer: RecIS's Trainer and TrainingArguments on our engine (CPU).
+
+The model is a torch.nn.Module whose forward(batch) returns the loss (RecIS's convention); it
+reports metrics with recis.framework.metrics.add_metric (an "auc" metric feeds the progress line
+and the evaluation record). The Trainer runs
+
+    train()               restore (model bank, then the latest checkpoint), then train_epoch
+                          passes over train_dataset, each at most train_steps optimizer steps
+    evaluate()            restore when nothing ran yet, then the eval data under no_grad
+    train_and_evaluate()  a pass, an evaluation, per epoch
+
+with the semantics of `recis train` (docs/python.md, "Training"):
+- gradient_accumulation_steps k: an optimizer step per k micro-batches, dense gradients and row
+  gradients both averaged over them, so a step equals one batch k times as large;
+- mixed_precision "bf16": the forward under torch.autocast (the embeddings stay float32);
+- checkpoints (save_steps, at the end, and on SIGTERM) hold the rows with their optimizer slots,
+  the dense model and optimizer, the lr scheduler, the epoch, the RNG and the exact data
+  position, so train() after a stop continues exactly where the run stopped;
+- the progress line and OUTPUT/metrics.jsonl + curves.png of the CLI (the engine's hooks).
+Differences from RecIS: steps count optimizer steps and train_steps runs that many (RecIS stops
+one early and counts micro-batches); evaluation resets the model's metric modules first, so its
+AUC covers the eval data only; no LoggerHook is added (the progress line replaces it; add one
+for RecIS's line). Distributed training from Python is not there yet: under a process group of
+more than one rank the Trainer refuses to start (run `recis train` under torchrun).
+Thread-safety: one thread drives a Trainer.
+"""
+
+import math
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from typing import List, Optional, Tuple
+
+import torch
+
+from recis import _C
+from recis.framework.checkpoint_manager import CheckpointManager, Saver
+from recis.framework.metrics import get_global_metrics
+from recis.hooks.hook import Hook
+from recis.ragged.tensor import RaggedTensor
+from recis.serialize import checkpoint
+from recis.utils.logger import Logger
+
+logger = Logger(__name__)
+
+# Accepted for RecIS scripts; they tune accelerate's DDP wrapper, which a single CPU process
+# does not use.
+_DDP_ARGUMENTS = {
+    "ddp_find_unused_parameters",
+    "ddp_broadcast_buffers",
+    "ddp_gradient_as_bucket_view",
+    "ddp_bucket_cap_mb",
+    "ddp_static_graph",
+}
+
+
+@dataclass
+class TrainingArguments:
+    gradient_accumulation_steps: int = 1
+    output_dir: str = "output_dir"
+    model_bank: Optional[list] = None
+    log_steps: int = 100
+    train_steps: Optional[int] = None
+    train_epoch: int = 1
+    eval_steps: Optional[int] = None
+    save_steps: Optional[int] = 1000
+    max_to_keep: int = 5
+    save_concurrency_per_rank: int = 4
+    save_end: bool = True
+    mixed_precision: Optional[str] = None
+
+
+class _Counters:
+    """The Trainer's own state in a checkpoint's python.json (epoch and samples)."""
+
+    def __init__(self):
+        self.epoch = 0
+        self.samples = 0
+
+    def state_dict(self):
+        return {"epoch": self.epoch, "samples": self.samples}
+
+    def load_state_dict(self, state):
+        self.epoch = int(state.get("epoch", 0))
+        self.samples = int(state.get("samples", 0))
+
+
+def _batch_rows(data) -> int:
+    """The rows of a batch: the first tensor's (or RaggedTensor's) leading size."""
+    if isinstance(data, RaggedTensor):
+        return int(data.batch_size())
+    if isinstance(data, torch.Tensor):
+        return int(data.shape[0]) if data.dim() > 0 else 1
+    values = data.values() if isinstance(data, dict) else data
+    if isinstance(values, (list, tuple)) or isinstance(data, dict):
+        for value in values:
+            rows = _batch_rows(value)
+            if rows:
+                return rows
+    return 0
+
+
+def _number(value) -> float:
+    if isinstance(value, torch.Tensor):
+        value = value.detach().float().mean().item() if value.numel() else math.nan
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+class Trainer:
+    def __init__(
+        self,
+        model: Optional[torch.nn.Module] = None,
+        args: Optional[TrainingArguments] = None,
+        train_dataset=None,
+        eval_dataset=None,
+        hooks: Optional[List[Hook]] = None,
+        dense_optimizers: Tuple[Optional[torch.optim.Optimizer], object] = (None, None),
+        sparse_optimizer=None,
+        data_to_cuda: bool = False,
+        **kwargs,
+    ):
+        if model is None:
+            raise ValueError("Trainer: model is required")
+        self.args = args if args is not None else TrainingArguments()
+        mixed_precision = kwargs.pop("mixed_precision", None) or self.args.mixed_precision
+        unknown = sorted(set(kwargs) - _DDP_ARGUMENTS)
+        if unknown:
+            raise TypeError(f"Trainer: unknown arguments {unknown}")
+        if mixed_precision not in (None, "no", "bf16"):
+            raise ValueError(f"Trainer: mixed_precision must be 'bf16' or None on CPU, got "
+                             f"{mixed_precision!r}")
+        if data_to_cuda and not torch.cuda.is_available():
+            raise ValueError("Trainer: data_to_cuda=True needs CUDA, which this torch does not "
+                             "have; pass data_to_cuda=False (batches stay on the CPU)")
+        if self.args.gradient_accumulation_steps < 1:
+            raise ValueError(f"TrainingArguments.gradient_accumulation_steps must be >= 1, got "
+                             f"{self.args.gradient_accumulation_steps}")
+        if self.args.train_steps is not None and self.args.train_steps < 0:
+            raise ValueError(f"TrainingArguments.train_steps must be >= 0, got "
+                             f"{self.args.train_steps}")
+        if self.args.log_steps < 1:
+            raise ValueError(f"TrainingArguments.log_steps must be >= 1, got {self.args.log_steps}")
+        self._check_single_process()
+        self.model = model
+        self.train_dataset = train_dataset
+        self.eval_dataset = eval_dataset
+        self.hooks = list(hooks or [])
+        self.dense_optimizer, self.dense_lr_scheduler = dense_optimizers
+        self.sparse_optimizer = sparse_optimizer
+        self.data_to_cuda = data_to_cuda
+        self._bf16 = mixed_precision == "bf16"
+        if sparse_optimizer is not None:
+            sparse_optimizer.set_grad_accum_steps(self.args.gradient_accumulation_steps)
+        self._counters = _Counters()
+        self.saver = Saver(model, sparse_optimizer, self.args.output_dir,
+                           max_keep=self.args.max_to_keep,
+                           concurrency=self.args.save_concurrency_per_rank)
+        if train_dataset is not None:
+            self.saver.register_io_state("train_io", train_dataset)
+        if self.dense_optimizer is not None:
+            self.saver.register_for_checkpointing("dense_optimizer", self.dense_optimizer)
+        if self.dense_lr_scheduler is not None:
+            self.saver.register_for_checkpointing("lr_scheduler", self.dense_lr_scheduler)
+        self.saver.register_for_checkpointing("trainer", self._counters)
+        self.checkpoint_manager = CheckpointManager(self.saver, self.args.save_steps or 0)
+        self._restored = False
+        self._stop = False
+        self._run_log = None
+        self._last_saved_step = -1
+
+    @staticmethod
+    def _check_single_process():
+        import torch.distributed as dist
+
+        if dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1:
+            raise RuntimeError(
+                "recis.framework.Trainer: distributed training from Python is not supported yet "
+                f"(a process group of {dist.get_world_size()} ranks is initialized); run "
+                "`recis train` under torchrun for row-sharded training")
+
+    @property
+    def global_step(self) -> int:
+        return int(self.checkpoint_manager.global_step)
+
+    def add_hook(self, hook: Hook):
+        self.hooks.append(hook)
+
+    def add_hooks(self, hooks: List[Hook]):
+        for hook in hooks:
+            self.add_hook(hook)
+
+    def request_stop(self):
+        """Ends training after the current optimizer step, with a checkpoint (safe from any
+        thread and from signal handlers)."""
+        self._stop = True
+
+    # -- public loops ---------------------------------------------------------------------------
+    def train(self, train_steps=None):
+        self._require(self.train_dataset, "train_dataset", "train()")
+        with self._stop_on_sigterm():
+            self._restore()
+            self._begin_run()
+            self._call_hooks("before_train")
+            while self._counters.epoch < self.args.train_epoch and not self._stop:
+                self._train_epoch(self._steps_limit(train_steps))
+            self._finish_training()
+            self._call_hooks("after_train")
+            self._call_hooks("end")
+
+    def evaluate(self, eval_steps=None) -> dict:
+        self._require(self.eval_dataset, "eval_dataset", "evaluate()")
+        self._restore()
+        result = self._evaluate(eval_steps if eval_steps is not None else self.args.eval_steps)
+        self._call_hooks("end")
+        return result
+
+    def train_and_evaluate(self, epochs=None, train_steps=None, eval_steps=None) -> dict:
+        """Returns the last evaluation's result (as evaluate() does; RecIS returns None)."""
+        self._require(self.train_dataset, "train_dataset", "train_and_evaluate()")
+        self._require(self.eval_dataset, "eval_dataset", "train_and_evaluate()")
+        epochs = self.args.train_epoch if epochs is None else int(epochs)
+        eval_steps = eval_steps if eval_steps is not None else self.args.eval_steps
+        with self._stop_on_sigterm():
+            self._restore()
+            self._begin_run()
+            self._call_hooks("before_train")
+            result = {}
+            while self._counters.epoch < epochs and not self._stop:
+                self._train_epoch(self._steps_limit(train_steps))
+                if not self._stop:
+                    result = self._evaluate(eval_steps)
+            self._finish_training()
+            self._call_hooks("after_train")
+            self._call_hooks("end")
+        return result
+
+    # -- training -------------------------------------------------------------------------------
+    def _steps_limit(self, train_steps):
+        return self.args.train_steps if train_steps is None else int(train_steps)
+
+    def _train_epoch(self, max_steps):
+        self._call_hooks("before_epoch")
+        self.model.train()
+        accumulate = self.args.gradient_accumulation_steps
+        dense_parameters = [p for p in self.model.parameters() if p.requires_grad]
+        log = self._log()
+        epoch_steps = 0
+        micro = 0
+        window_loss = 0.0
+        iterator = iter(self.train_dataset)
+        while True:
+            if micro == 0 and (self._stop or (max_steps is not None and epoch_steps >= max_steps)):
+                break
+            is_end, data = next(iterator)
+            if is_end:
+                break
+            if micro == 0:
+                self._call_hooks("before_step")
+                self._zero_grad()
+            data = self._to_device(data)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self._bf16):
+                loss = self.model(data)
+            loss.backward()
+            if self.sparse_optimizer is not None:
+                self.sparse_optimizer.step()  # applies every k-th call, accumulates otherwise
+            micro += 1
+            window_loss += float(loss.detach())
+            self._counters.samples += _batch_rows(data)
+            if micro < accumulate:
+                continue
+            if accumulate > 1:
+                for parameter in dense_parameters:
+                    if parameter.grad is not None:
+                        parameter.grad.div_(accumulate)
+            if self.dense_optimizer is not None:
+                self.dense_optimizer.step()
+            if self.dense_lr_scheduler is not None:
+                self.dense_lr_scheduler.step()
+            epoch_steps += 1
+            metrics = dict(epoch=self._counters.epoch, loss=window_loss / accumulate)
+            metrics.update(get_global_metrics())
+            micro, window_loss = 0, 0.0
+            self.checkpoint_manager.step()  # counts the step; saves every save_steps
+            if self.args.save_steps and self.global_step % self.args.save_steps == 0:
+                self._last_saved_step = self.global_step
+            self._record_step(log, metrics, max_steps)
+            self._call_hooks("after_step", metrics, self.global_step)
+        if micro:
+            logger.warning(f"the data ended {micro} micro-batches into a gradient accumulation of "
+                           f"{accumulate}: those were not applied")
+            self._zero_grad(force=True)
+        if not self._stop:
+            self._counters.epoch += 1
+            self.train_dataset.reset()
+        self._call_hooks("after_epoch")
+
+    def _zero_grad(self, force=False):
+        if self.dense_optimizer is not None:
+            self.dense_optimizer.zero_grad()
+        else:
+            self.model.zero_grad()
+        if self.sparse_optimizer is not None:
+            if force:
+                self.sparse_optimizer.discard_pending()
+            else:
+                self.sparse_optimizer.zero_grad()
+
+    def _record_step(self, log, metrics, max_steps):
+        now = time.perf_counter()
+        elapsed = now - self._start_time
+        samples = self._counters.samples - self._start_samples
+        planned = None if max_steps is None else max_steps * self.args.train_epoch
+        progress = min(1.0, self.global_step / planned) if planned else 0.0
+        log.step(step=self.global_step, epoch=self._counters.epoch,
+                 samples=self._counters.samples, loss=_number(metrics["loss"]),
+                 auc=_number(metrics.get("auc", math.nan)),
+                 samples_per_s=samples / elapsed if elapsed > 0 else 0.0, elapsed_s=elapsed,
+                 progress=progress)
+
+    def _finish_training(self):
+        if (self.args.save_end or self._stop) and self._last_saved_step != self.global_step:
+            self._save()
+        if self._run_log is not None:
+            self._run_log.finish()
+            self._run_log = None
+
+    def _save(self):
+        path = self.checkpoint_manager.save()
+        self._last_saved_step = self.global_step
+        logger.info(f"checkpoint {path}")
+
+    # -- evaluation -----------------------------------------------------------------------------
+    def _evaluate(self, eval_steps) -> dict:
+        self._call_hooks("before_evaluate")
+        was_training = self.model.training
+        self.model.eval()
+        self._reset_metric_modules()
+        get_global_metrics().clear()
+        start = time.perf_counter()
+        loss_sum, samples, steps = 0.0, 0, 0
+        metrics = {}
+        self.eval_dataset.reset()
+        with torch.no_grad():
+            for is_end, data in self.eval_dataset:
+                if is_end or (eval_steps is not None and steps >= eval_steps):
+                    break
+                data = self._to_device(data)
+                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self._bf16):
+                    loss = self.model(data)
+                rows = _batch_rows(data)
+                loss_sum += _number(loss) * rows
+                samples += rows
+                steps += 1
+                metrics = dict(loss=_number(loss))
+                metrics.update(get_global_metrics())
+                self._call_hooks("after_step", metrics, self.global_step)
+        self.eval_dataset.reset()
+        seconds = time.perf_counter() - start
+        result = {name: _number(value) for name, value in metrics.items()}
+        result["loss"] = loss_sum / samples if samples else math.nan
+        result["samples"] = samples
+        result["steps"] = steps
+        self._log().eval(step=self.global_step, samples=samples,
+                         auc=result.get("auc", math.nan), logloss=result["loss"],
+                         gauc=result.get("gauc", math.nan), seconds=seconds)
+        self._reset_metric_modules()
+        get_global_metrics().clear()
+        self.model.train(was_training)
+        self._call_hooks("after_evaluate")
+        return result
+
+    def _reset_metric_modules(self):
+        from recis.metrics.auroc import AUROC
+        from recis.metrics.gauc import Gauc
+
+        for module in self.model.modules():
+            if isinstance(module, (AUROC, Gauc)):
+                module.reset()
+
+    # -- shared ---------------------------------------------------------------------------------
+    def _restore(self):
+        if self._restored:
+            return
+        self._restored = True
+        for entry in self.args.model_bank or []:
+            path = entry["path"] if isinstance(entry, dict) else str(entry)
+            strict = bool(entry.get("strict", True)) if isinstance(entry, dict) else True
+            checkpoint.load(path, self.model, strict=strict)
+            logger.info(f"warm start from {path}")
+        state = self.checkpoint_manager.restore_state()
+        if state is not None:
+            self._last_saved_step = self.global_step
+            logger.info(f"resumed from {state['path']} at step {self.global_step}")
+
+    def _begin_run(self):
+        self._start_time = time.perf_counter()
+        self._start_samples = self._counters.samples
+
+    def _log(self):
+        if self._run_log is None:
+            self._run_log = _C.RunLog(self.args.output_dir, self.args.log_steps)
+        return self._run_log
+
+    def _to_device(self, data):
+        if not self.data_to_cuda:
+            return data
+        if isinstance(data, (torch.Tensor, RaggedTensor)):
+            return data.cuda()
+        if isinstance(data, dict):
+            return {name: self._to_device(value) for name, value in data.items()}
+        if isinstance(data, (list, tuple)):
+            return type(data)(self._to_device(value) for value in data)
+        return data
+
+    def _call_hooks(self, method, *args):
+        for hook in self.hooks:
+            getattr(hook, method)(*args)
+
+    @staticmethod
+    def _require(value, name, call):
+        if value is None:
+            raise ValueError(f"Trainer.{call} needs {name}")
+
+    class _SigtermGuard:
+        def __init__(self, trainer):
+            self._trainer = trainer
+            self._previous = None
+
+        def __enter__(self):
+            if threading.current_thread() is threading.main_thread():
+                def handler(signum, frame):
+                    logger.warning("SIGTERM: stopping after this step, with a checkpoint")
+                    self._trainer.request_stop()
+
+                self._previous = signal.signal(signal.SIGTERM, handler)
+            return self
+
+        def __exit__(self, *exc):
+            if self._previous is not None:
+                signal.signal(signal.SIGTERM, self._previous)
+            return False
+
+    def _stop_on_sigterm(self):
+        return Trainer._SigtermGuard(self)
