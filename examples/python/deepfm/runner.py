@@ -72,7 +72,8 @@ def main():
     )
     result = trainer.train_and_evaluate()
     print(json.dumps({"auc": result["auc"], "logloss": result["loss"],
-                      "steps": trainer.global_step, "eval_samples": result["samples"]}))
+                      "steps": trainer.global_step, "eval_samples": result["samples"],
+                      "samples_per_s": trainer.train_summary.get("samples_per_s", 0.0)}))
 
 
 if __name__ == "__main__":

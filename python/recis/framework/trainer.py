@@ -20,8 +20,15 @@ with the semantics of `recis train` (docs/python.md, "Training"):
 Differences from RecIS: steps count optimizer steps and train_steps runs that many (RecIS stops
 one early and counts micro-batches); evaluation resets the model's metric modules first, so its
 AUC covers the eval data only; no LoggerHook is added (the progress line replaces it; add one
-for RecIS's line). Distributed training from Python is not there yet: under a process group of
-more than one rank the Trainer refuses to start (run `recis train` under torchrun).
+for RecIS's line).
+Distributed (torch.distributed initialized with several ranks, e.g. under torchrun; each rank's
+train dataset reads its shard, worker_idx=RANK): the tables are sharded over the ranks on Python's
+process group, dense parameters start from rank 0's and their gradients are averaged over the
+ranks before each step (unless the model is wrapped in DistributedDataParallel, which does it),
+and the ranks agree before every batch, so all stop when one runs out. With equal batches a step
+equals one rank's step on the union of the batches. Every rank evaluates its eval dataset (give
+each the same data); rank 0 writes the progress line and metrics files. Checkpoints of
+distributed runs are not written yet (set save_steps=0, save_end=False).
 Thread-safety: one thread drives a Trainer.
 """
 
@@ -35,6 +42,7 @@ from typing import List, Optional, Tuple
 import torch
 
 from recis import _C
+from recis._distributed import adopt_default_group, all_reduce_sum, rank_and_world
 from recis.framework.checkpoint_manager import CheckpointManager, Saver
 from recis.framework.metrics import get_global_metrics
 from recis.hooks.hook import Hook
@@ -84,6 +92,19 @@ class _Counters:
     def load_state_dict(self, state):
         self.epoch = int(state.get("epoch", 0))
         self.samples = int(state.get("samples", 0))
+
+
+class _SilentLog:
+    """The run log of ranks other than 0."""
+
+    def step(self, **record):
+        pass
+
+    def eval(self, **record):
+        pass
+
+    def finish(self):
+        pass
 
 
 def _batch_rows(data) -> int:
@@ -144,7 +165,12 @@ class Trainer:
                              f"{self.args.train_steps}")
         if self.args.log_steps < 1:
             raise ValueError(f"TrainingArguments.log_steps must be >= 1, got {self.args.log_steps}")
-        self._check_single_process()
+        self._rank, self._world = rank_and_world()
+        if self._world > 1 and (self.args.save_steps or self.args.save_end):
+            raise ValueError(
+                "Trainer: checkpoints of distributed training from Python are not written yet: "
+                "set TrainingArguments(save_steps=0, save_end=False) (or train with `recis train` "
+                "under torchrun, which checkpoints sharded tables)")
         self.model = model
         self.train_dataset = train_dataset
         self.eval_dataset = eval_dataset
@@ -153,6 +179,9 @@ class Trainer:
         self.sparse_optimizer = sparse_optimizer
         self.data_to_cuda = data_to_cuda
         self._bf16 = mixed_precision == "bf16"
+        self._ddp = isinstance(model, torch.nn.parallel.DistributedDataParallel)
+        if self._world > 1:
+            adopt_default_group()
         if sparse_optimizer is not None:
             sparse_optimizer.set_grad_accum_steps(self.args.gradient_accumulation_steps)
         self._counters = _Counters()
@@ -171,16 +200,9 @@ class Trainer:
         self._stop = False
         self._run_log = None
         self._last_saved_step = -1
-
-    @staticmethod
-    def _check_single_process():
-        import torch.distributed as dist
-
-        if dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1:
-            raise RuntimeError(
-                "recis.framework.Trainer: distributed training from Python is not supported yet "
-                f"(a process group of {dist.get_world_size()} ranks is initialized); run "
-                "`recis train` under torchrun for row-sharded training")
+        # The last training step's view of this run: steps, samples, seconds and samples/s since
+        # train() began (evaluations inside it included, as `recis train` counts them).
+        self.train_summary = {}
 
     @property
     def global_step(self) -> int:
@@ -253,9 +275,15 @@ class Trainer:
         window_loss = 0.0
         iterator = iter(self.train_dataset)
         while True:
-            if micro == 0 and (self._stop or (max_steps is not None and epoch_steps >= max_steps)):
+            if micro == 0 and self._agree(
+                    self._stop or (max_steps is not None and epoch_steps >= max_steps), "stop"):
                 break
             is_end, data = next(iterator)
+            rows = 0 if is_end else _batch_rows(data)
+            if self._world > 1:
+                ranks_with_data, rows = all_reduce_sum([0 if is_end else 1, rows],
+                                                       "the ranks' batch sizes")
+                is_end = ranks_with_data < self._world
             if is_end:
                 break
             if micro == 0:
@@ -269,13 +297,10 @@ class Trainer:
                 self.sparse_optimizer.step()  # applies every k-th call, accumulates otherwise
             micro += 1
             window_loss += float(loss.detach())
-            self._counters.samples += _batch_rows(data)
+            self._counters.samples += int(rows)
             if micro < accumulate:
                 continue
-            if accumulate > 1:
-                for parameter in dense_parameters:
-                    if parameter.grad is not None:
-                        parameter.grad.div_(accumulate)
+            self._average_dense_gradients(dense_parameters, accumulate)
             if self.dense_optimizer is not None:
                 self.dense_optimizer.step()
             if self.dense_lr_scheduler is not None:
@@ -298,6 +323,41 @@ class Trainer:
             self.train_dataset.reset()
         self._call_hooks("after_epoch")
 
+    def _average_dense_gradients(self, parameters, accumulate):
+        """Sum over micro-batches -> mean; distributed, also the mean over the ranks (one flat
+        all-reduce), unless DistributedDataParallel already averaged them."""
+        grads = [p.grad for p in parameters if p.grad is not None]
+        ranks = self._world if self._world > 1 and not self._ddp else 1
+        if ranks > 1 and grads:
+            flat = torch.cat([g.reshape(-1) for g in grads])
+            try:
+                torch.distributed.all_reduce(flat)
+            except RuntimeError as error:
+                raise RuntimeError(f"dist: rank {self._rank}/{self._world}: all_reduce of the dense "
+                                   f"gradients failed: {str(error).strip().splitlines()[0]} "
+                                   f"(another rank died or did not answer)") from None
+            offset = 0
+            for g in grads:
+                g.copy_(flat[offset:offset + g.numel()].view_as(g))
+                offset += g.numel()
+        if accumulate * ranks > 1:
+            for g in grads:
+                g.div_(accumulate * ranks)
+
+    def _agree(self, mine: bool, what: str) -> bool:
+        """Whether `mine` holds on any rank (so that all ranks take the same branch)."""
+        if self._world == 1:
+            return bool(mine)
+        return all_reduce_sum([1 if mine else 0], what)[0] > 0
+
+    def _broadcast_dense_state(self):
+        """Distributed: every rank starts from rank 0's dense parameters and buffers."""
+        if self._world == 1 or self._ddp:
+            return
+        for tensor in list(self.model.parameters()) + list(self.model.buffers()):
+            with torch.no_grad():
+                torch.distributed.broadcast(tensor.data, src=0)
+
     def _zero_grad(self, force=False):
         if self.dense_optimizer is not None:
             self.dense_optimizer.zero_grad()
@@ -315,6 +375,9 @@ class Trainer:
         samples = self._counters.samples - self._start_samples
         planned = None if max_steps is None else max_steps * self.args.train_epoch
         progress = min(1.0, self.global_step / planned) if planned else 0.0
+        self.train_summary = dict(steps=self.global_step, samples=self._counters.samples,
+                                  seconds=elapsed,
+                                  samples_per_s=samples / elapsed if elapsed > 0 else 0.0)
         log.step(step=self.global_step, epoch=self._counters.epoch,
                  samples=self._counters.samples, loss=_number(metrics["loss"]),
                  auc=_number(metrics.get("auc", math.nan)),
@@ -344,9 +407,11 @@ class Trainer:
         loss_sum, samples, steps = 0.0, 0, 0
         metrics = {}
         self.eval_dataset.reset()
+        iterator = iter(self.eval_dataset)
         with torch.no_grad():
-            for is_end, data in self.eval_dataset:
-                if is_end or (eval_steps is not None and steps >= eval_steps):
+            while not self._agree(eval_steps is not None and steps >= eval_steps, "eval stop"):
+                is_end, data = next(iterator)
+                if self._agree(is_end, "the end of the eval data"):
                     break
                 data = self._to_device(data)
                 with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self._bf16):
@@ -359,6 +424,9 @@ class Trainer:
                 metrics.update(get_global_metrics())
                 self._call_hooks("after_step", metrics, self.global_step)
         self.eval_dataset.reset()
+        if self._world > 1:
+            loss_sum, samples = all_reduce_sum([loss_sum, samples], "the eval loss")
+            samples = int(samples)
         seconds = time.perf_counter() - start
         result = {name: _number(value) for name, value in metrics.items()}
         result["loss"] = loss_sum / samples if samples else math.nan
@@ -397,12 +465,14 @@ class Trainer:
             logger.info(f"resumed from {state['path']} at step {self.global_step}")
 
     def _begin_run(self):
+        self._broadcast_dense_state()
         self._start_time = time.perf_counter()
         self._start_samples = self._counters.samples
 
     def _log(self):
         if self._run_log is None:
-            self._run_log = _C.RunLog(self.args.output_dir, self.args.log_steps)
+            self._run_log = (_C.RunLog(self.args.output_dir, self.args.log_steps)
+                             if self._rank == 0 else _SilentLog())
         return self._run_log
 
     def _to_device(self, data):

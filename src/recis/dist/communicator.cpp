@@ -31,7 +31,7 @@ int64_t row_bytes(const torch::Tensor& tensor) {
 
 struct Communicator::Impl {
   c10::intrusive_ptr<c10d::Store> store;
-  c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
+  c10::intrusive_ptr<c10d::ProcessGroup> group;
 };
 
 Communicator::Communicator(const DistEnv& env, std::chrono::milliseconds timeout)
@@ -70,6 +70,16 @@ Communicator::Communicator(const DistEnv& env, std::chrono::milliseconds timeout
     throw Error(where + ": could not form the process group within " +
                 std::to_string(timeout.count() / 1000) + " s: " + describe(error));
   }
+}
+
+Communicator::Communicator(c10::intrusive_ptr<c10d::ProcessGroup> group,
+                           c10::intrusive_ptr<c10d::Store> store, std::chrono::milliseconds timeout)
+    : timeout_(timeout), impl_(std::make_unique<Impl>()) {
+  if (!group || !store) throw Error("dist: adopting a process group needs the group and its store");
+  env_.rank = group->getRank();
+  env_.world_size = group->getSize();
+  impl_->store = c10::make_intrusive<c10d::PrefixStore>("recis", std::move(store));
+  impl_->group = std::move(group);
 }
 
 Communicator::~Communicator() = default;

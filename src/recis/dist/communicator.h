@@ -7,7 +7,8 @@
 //   and the store's set/get (small text, e.g. checkpoint manifests).
 // A rank that died or hangs makes every collective of the others fail within the timeout with a
 // recis::Error naming this rank, the collective and what it carried; none waits forever.
-// Made by the CLI from DistEnv (or by tests); shared by the trainer and the embedding engine.
+// Made by the CLI from DistEnv (or by tests), or adopting the process group of Python's
+// torch.distributed (the recis package); shared by the trainer and the embedding engine.
 // Counts the bytes it sent to and received from other ranks and the time spent waiting (stats()).
 // Thread-safety: one thread issues collectives; all ranks must issue the same ones in order.
 #pragma once
@@ -20,6 +21,11 @@
 #include <vector>
 
 #include "recis/dist/dist_env.h"
+
+namespace c10d {
+class ProcessGroup;
+class Store;
+}  // namespace c10d
 
 namespace recis::dist {
 
@@ -35,6 +41,11 @@ class Communicator {
   // Connects to the job's store and forms the process group; throws Error naming MASTER_ADDR and
   // MASTER_PORT when the other ranks do not arrive within `timeout`.
   Communicator(const DistEnv& env, std::chrono::milliseconds timeout);
+  // Adopts a process group formed elsewhere — Python's torch.distributed default group and its
+  // store (recis._C.adopt_process_group) — instead of forming one: collectives run on `group`,
+  // store keys go under "recis/" in `store`. Rank and world size are the group's.
+  Communicator(c10::intrusive_ptr<c10d::ProcessGroup> group, c10::intrusive_ptr<c10d::Store> store,
+               std::chrono::milliseconds timeout);
   ~Communicator();
   Communicator(const Communicator&) = delete;
   Communicator& operator=(const Communicator&) = delete;

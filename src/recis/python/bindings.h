@@ -16,5 +16,6 @@ void bind_optim(pybind11::module_& m);
 void bind_metrics(pybind11::module_& m);
 void bind_checkpoint(pybind11::module_& m);
 void bind_run_log(pybind11::module_& m);
+void bind_dist(pybind11::module_& m);
 
 }  // namespace recis::python

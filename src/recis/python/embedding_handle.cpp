@@ -3,6 +3,7 @@
 #include "recis/common/error.h"
 #include "recis/embedding/table_merging.h"
 #include "recis/python/batch_convert.h"
+#include "recis/python/process_group.h"
 
 namespace py = pybind11;
 
@@ -72,6 +73,7 @@ embedding::Engine& EmbeddingHandle::engine() {
   if (!engine_) {
     embedding::EngineOptions options;
     options.seed = seed_;
+    options.communicator = adopted_communicator();
     options.slots = [this](const std::string& table, std::size_t) {
       return slots_[table_index(table)];
     };

@@ -13,4 +13,5 @@ PYBIND11_MODULE(_C, m) {
   recis::python::bind_metrics(m);
   recis::python::bind_checkpoint(m);
   recis::python::bind_run_log(m);
+  recis::python::bind_dist(m);
 }

@@ -10,6 +10,10 @@ forward(batch) returns every feature's embedding — [B, dim] (sum, mean), [B, L
 densified (to_dense()), tensors and other objects as they are. Features absent from the batch
 are absent from the output. Training mode creates rows and records gradients; eval() only reads
 (unknown ids give zeros).
+
+Distributed (torch.distributed initialized with several ranks before the first forward): rows
+are sharded by id over the ranks and looked up with all-to-all on Python's default group
+(recis/_distributed.py); every rank must call forward alike, batch for batch.
 """
 
 import re
@@ -19,6 +23,7 @@ from typing import Dict
 import torch
 
 from recis import _C
+from recis._distributed import adopt_default_group
 from recis.nn.modules.embedding import EmbeddingOption
 from recis.nn.modules.hashtable import HashTable
 from recis.ragged.tensor import RaggedTensor
@@ -80,6 +85,7 @@ class EmbeddingEngine(torch.nn.Module):
             batch = dict(input_features)
             for name in missing:
                 batch[name] = _EMPTY_IDS
+        adopt_default_group()
         if self.training:
             self._handle.accumulate_gradients()
             self._step += 1

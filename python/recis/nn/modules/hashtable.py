@@ -13,6 +13,7 @@ from typing import List, Optional
 import torch
 
 from recis import _C
+from recis._distributed import adopt_default_group
 from recis.nn.hashtable_hook import FilterHook
 
 _CHILD_SHIFT = 52
@@ -131,6 +132,7 @@ class HashTable(torch.nn.Module):
         if self.training:
             self._handle.accumulate_gradients()
             self._step += 1
+        adopt_default_group()
         out = self._handle.forward({self.name: ids.reshape(-1)}, self._step, self.training)
         return out[self.name].view(*ids.shape, self.dim)
 

@@ -1,0 +1,62 @@
+"""How the recis package joins a distributed job: it adopts the process group of Python's
+torch.distributed (the default group and its store, after the user's or torchrun's
+init_process_group) for the engine, so sharded tables exchange rows on that group — no second
+store or group is formed. Called by EmbeddingEngine/HashTable before their first lookup and by the
+Trainer. RECIS_DIST_TIMEOUT_S (default 300) bounds each of the engine's collectives: a rank that
+died or hangs fails the others with an error naming the collective within it.
+"""
+
+import os
+
+import torch
+import torch.distributed as dist
+
+from recis import _C
+
+_adopted = None  # the default group adopted last
+
+
+def rank_and_world():
+    """(rank, world size) of the default process group; (0, 1) without one."""
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_rank(), dist.get_world_size()
+    return 0, 1
+
+
+def timeout_s() -> float:
+    text = os.environ.get("RECIS_DIST_TIMEOUT_S", "300")
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise ValueError(f"RECIS_DIST_TIMEOUT_S: expected seconds > 0, got {text!r}")
+    return value
+
+
+def adopt_default_group() -> int:
+    """Adopts the default group (once per group) when it has several ranks; returns the world
+    size."""
+    global _adopted
+    _, world = rank_and_world()
+    if world == 1:
+        return 1
+    group = dist.distributed_c10d._get_default_group()
+    if _adopted is not group:
+        _C.adopt_process_group(group, dist.distributed_c10d._get_default_store(), timeout_s())
+        _adopted = group
+    return world
+
+
+def all_reduce_sum(values, what):
+    """Sums a float64 vector over the ranks (Python's group); a failure names this rank, what was
+    reduced and the likely cause in one line."""
+    tensor = torch.tensor(values, dtype=torch.float64)
+    try:
+        dist.all_reduce(tensor)
+    except RuntimeError as error:
+        rank, world = rank_and_world()
+        cause = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise RuntimeError(f"dist: rank {rank}/{world}: all_reduce of {what} failed: {cause} "
+                           f"(another rank died or did not answer)") from None
+    return tensor.tolist()

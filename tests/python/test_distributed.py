@@ -1,0 +1,111 @@
+"""Distributed training from Python: ranks started as torchrun starts them (RANK, WORLD_SIZE,
+MASTER_ADDR/PORT) join with torch.distributed.init_process_group("gloo"), and the engine's
+sharded tables run on that process group. Two ranks on batches of 512 train what one rank trains
+on batches of 1024 over the same rows (losses, rows, dense parameters, evaluation), with the
+Trainer's own gradient averaging or with DistributedDataParallel; a rank that dies ends the other
+with a clear error."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import torch
+
+from conftest import REPO, run_recis
+
+SCRIPT = REPO / "tests" / "python" / "dist_train.py"
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    # 8 files of 512 rows: rank 0 reads files 0, 2, 4, 6 and rank 1 files 1, 3, 5, 7, so their
+    # batches of 512 together are one rank's batch of 1024 (files 2k and 2k+1).
+    root = tmp_path_factory.mktemp("dist")
+    run_recis("--threads", 2, "gen-data", "--rows", 4096, "--parts", 8, "--out", root / "train",
+              "--seed", 7)
+    run_recis("--threads", 2, "gen-data", "--rows", 1000, "--first-row", 4096,
+              "--out", root / "eval", "--seed", 7)
+    return root
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def launch(data, out, world, batch, *extra):
+    port = free_port()
+    processes = []
+    for rank in range(world):
+        env = dict(os.environ, RANK=str(rank), WORLD_SIZE=str(world), LOCAL_RANK=str(rank),
+                   LOCAL_WORLD_SIZE=str(world), MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port),
+                   RECIS_THREADS="1", RECIS_DIST_TIMEOUT_S="20")
+        processes.append(subprocess.Popen(
+            [sys.executable, str(SCRIPT), str(data), str(out), str(batch), *extra], env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    return processes
+
+
+def finish(processes, timeout=180):
+    results = []
+    for process in processes:
+        stdout, stderr = process.communicate(timeout=timeout)
+        results.append((process.returncode, stderr))
+    return results
+
+
+def run_job(data, out, world, batch, *extra):
+    for code, stderr in finish(launch(data, out, world, batch, *extra)):
+        assert code == 0, stderr
+    return [torch.load(out / f"rank{r}.pt") for r in range(world)]
+
+
+@pytest.fixture(scope="module")
+def one_rank(data, tmp_path_factory):
+    return run_job(data, tmp_path_factory.mktemp("one"), 1, 1024)[0]
+
+
+def merged_rows(ranks):
+    merged = {}
+    for name in ranks[0]["rows"]:
+        ids = torch.cat([r["rows"][name][0] for r in ranks])
+        values = torch.cat([r["rows"][name][1] for r in ranks])
+        order = torch.argsort(ids)
+        merged[name] = (ids[order], values[order])
+    return merged
+
+
+@pytest.mark.parametrize("mode", ["trainer", "ddp"])
+def test_two_ranks_train_what_one_rank_trains_on_the_same_global_batch(data, one_rank, tmp_path,
+                                                                       mode):
+    ranks = run_job(data, tmp_path, 2, 512, *(["--ddp"] if mode == "ddp" else []))
+    assert [r["steps"] for r in ranks] == [4, 4] and one_rank["steps"] == 4
+    assert ranks[0]["samples"] == one_rank["samples"] == 4096
+    # Each rank's loss is its half's mean; their mean is the whole batch's.
+    for step in range(4):
+        mean = (ranks[0]["losses"][step] + ranks[1]["losses"][step]) / 2
+        assert mean == pytest.approx(one_rank["losses"][step], abs=1e-5), step
+    # The tables are sharded: no id on both ranks, together every id of the one-rank run.
+    for name, (ids, values) in merged_rows(ranks).items():
+        one_ids, one_values = one_rank["rows"][name]
+        assert torch.equal(ids, one_ids), name
+        assert torch.allclose(values, one_values, atol=1e-5), name
+    for name, value in one_rank["dense"].items():
+        for r in ranks:
+            assert torch.allclose(r["dense"][name], value, atol=1e-5), name
+    for r in ranks:
+        assert r["eval"]["samples"] == 2000  # every rank scores the whole eval data; summed
+        assert r["eval"]["loss"] == pytest.approx(one_rank["eval"]["loss"], abs=1e-5)
+
+
+def test_a_dead_rank_ends_the_job_with_a_clear_error(data, tmp_path):
+    start = time.monotonic()
+    (code0, err0), (code1, _) = finish(launch(data, tmp_path, 2, 512, "--die-after-step", "2"))
+    assert code1 == 3
+    assert code0 != 0
+    assert "dist: rank 0/2" in err0 and "another rank died" in err0, err0[-2000:]
+    assert time.monotonic() - start < 120
