@@ -12,6 +12,8 @@ from typing import List, Optional
 import numpy as np
 import torch
 
+from recis import _C
+
 
 @dataclass
 class RaggedPadInfo:
@@ -138,12 +140,8 @@ class RaggedTensor:
     # -- conversions ----------------------------------------------------------------------------
     def to_dense(self, default_value: float = 0.0):
         """The padded dense tensor [B, L1, ..., Lk] (each L the longest row of its level)."""
-        shape = self.real_shape()
-        dense = torch.full(shape, default_value, dtype=self._values.dtype)
-        index = self._dense_index()
-        if index[0].numel():
-            dense[index] = self._values
-        return dense
+        return _C.ragged_to_dense(self._values, self._offsets, list(self.real_shape()),
+                                  float(default_value))
 
     def to_sparse(self):
         """A torch.sparse_coo tensor of the dense shape holding the values at their positions."""

@@ -17,5 +17,6 @@ void bind_metrics(pybind11::module_& m);
 void bind_checkpoint(pybind11::module_& m);
 void bind_run_log(pybind11::module_& m);
 void bind_dist(pybind11::module_& m);
+void bind_ragged(pybind11::module_& m);
 
 }  // namespace recis::python

@@ -14,4 +14,5 @@ PYBIND11_MODULE(_C, m) {
   recis::python::bind_checkpoint(m);
   recis::python::bind_run_log(m);
   recis::python::bind_dist(m);
+  recis::python::bind_ragged(m);
 }
