@@ -265,6 +265,36 @@ TEST(CriteoGeneratorTest, SequenceColumnHoldsC1IdsAndCarriesSignal) {
   EXPECT_GT(share_sum[1] / share_rows[1], share_sum[0] / share_rows[0] + 0.05);
 }
 
+TEST(CriteoGeneratorTest, HistStepsHoldEachHistItemWithItsCluster) {
+  TempDir dir;
+  const auto summary = generate_criteo(small_options(dir.path()).with_sequence_column(true));
+  std::unordered_map<std::int64_t, std::uint64_t> c1_rank;
+  for (std::uint64_t rank = 0; rank < categorical_columns()[0].vocabulary; ++rank)
+    c1_rank[categorical_id(0, rank)] = rank;
+  auto reader = orc::Reader::open(summary.files[0]);
+  auto batch = reader->make_batch();
+  std::int64_t items = 0;
+  while (const std::size_t n = reader->next(*batch, 8192)) {
+    const auto& hist = list_at(*batch, kCategoricalColumns + kNumericColumns + 1);
+    const auto& hist_ids = static_cast<const orc::LongVector&>(*hist.elements).values;
+    const auto& steps = list_at(*batch, kCategoricalColumns + kNumericColumns + 2);
+    const auto& step = static_cast<const orc::ListVector&>(*steps.elements);
+    const auto& step_ids = static_cast<const orc::LongVector&>(*step.elements).values;
+    for (std::size_t r = 0; r < n; ++r) {
+      ASSERT_EQ(steps.offsets[r + 1] - steps.offsets[r], hist.offsets[r + 1] - hist.offsets[r]);
+      for (auto k = hist.offsets[r]; k < hist.offsets[r + 1]; ++k) {
+        const auto s = steps.offsets[r] + (k - hist.offsets[r]);
+        ASSERT_EQ(step.offsets[s + 1] - step.offsets[s], 2);
+        EXPECT_EQ(step_ids[step.offsets[s]], hist_ids[k]);
+        EXPECT_EQ(step_ids[step.offsets[s] + 1],
+                  hist_cluster_id(c1_rank.at(hist_ids[k]) / kHistClusterSize));
+        ++items;
+      }
+    }
+  }
+  EXPECT_GT(items, 0);
+}
+
 TEST(CriteoGeneratorTest, StripeRowsSplitTheFileIntoStripes) {
   TempDir dir;
   CriteoOptions options = small_options(dir.path());

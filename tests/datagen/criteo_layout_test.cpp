@@ -41,7 +41,8 @@ TEST(CriteoLayoutTest, SchemaListsEveryColumnInOrder) {
   for (int j = 1; j <= 13; ++j) expected += "i" + std::to_string(j) + ":array<double>,";
   EXPECT_EQ(criteo_schema(false), orc::Type::parse(expected + "label:array<double>>"));
   EXPECT_EQ(criteo_schema(true),
-            orc::Type::parse(expected + "label:array<double>,hist:array<bigint>>"));
+            orc::Type::parse(expected +
+                             "label:array<double>,hist:array<bigint>,hist_steps:array<array<bigint>>>"));
   ASSERT_EQ(numeric_columns().size(), kNumericColumns);
   EXPECT_EQ(numeric_columns()[12].name, "i13");
 }

@@ -110,7 +110,7 @@ class _SilentLog:
 def _batch_rows(data) -> int:
     """The rows of a batch: the first tensor's (or RaggedTensor's) leading size."""
     if isinstance(data, RaggedTensor):
-        return int(data.batch_size())
+        return int(data.offsets()[0].numel()) - 1
     if isinstance(data, torch.Tensor):
         return int(data.shape[0]) if data.dim() > 0 else 1
     values = data.values() if isinstance(data, dict) else data

@@ -1,6 +1,7 @@
 #include "recis/datagen/criteo_batch.h"
 
 #include "recis/datagen/criteo_layout.h"
+#include "recis/datagen/criteo_row.h"
 
 namespace recis::datagen {
 namespace {
@@ -16,6 +17,21 @@ void push_ids(orc::ListVector& list, std::size_t column, const std::uint64_t* ra
   ids.num_rows = ids.values.size();
   list.offsets.push_back(static_cast<std::int64_t>(ids.values.size()));
   list.append_presence(true);
+}
+
+// One [item id, cluster id] list per history item.
+void push_steps(orc::ListVector& steps, const std::uint64_t* ranks, std::size_t count) {
+  auto& step = static_cast<orc::ListVector&>(*steps.elements);
+  auto& ids = static_cast<orc::LongVector&>(*step.elements);
+  for (std::size_t k = 0; k < count; ++k) {
+    ids.values.push_back(categorical_id(kSequenceSourceColumn, ranks[k]));
+    ids.values.push_back(hist_cluster_id(ranks[k] / kHistClusterSize));
+    step.offsets.push_back(static_cast<std::int64_t>(ids.values.size()));
+    step.append_presence(true);
+  }
+  ids.num_rows = ids.values.size();
+  steps.offsets.push_back(static_cast<std::int64_t>(step.offsets.size() - 1));
+  steps.append_presence(true);
 }
 
 void push_reals(orc::ListVector& list, const double* values, std::size_t count) {
@@ -61,6 +77,8 @@ void CriteoBatch::append(const CriteoRow& row) {
   if (with_sequence_) {
     push_ids(list_field(*root_, kCategoricalColumns + kNumericColumns + 1), kSequenceSourceColumn,
              row.hist_ranks.data(), row.hist_ranks.size());
+    push_steps(list_field(*root_, kCategoricalColumns + kNumericColumns + 2),
+               row.hist_ranks.data(), row.hist_ranks.size());
   }
   ++root_->num_rows;
 }

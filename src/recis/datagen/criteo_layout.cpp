@@ -54,12 +54,16 @@ std::int64_t categorical_id(std::size_t column, std::uint64_t rank) {
   return static_cast<std::int64_t>(hash_key(0x43726974656f4964ULL, column, rank) >> 1);
 }
 
+std::int64_t hist_cluster_id(std::uint64_t cluster) {
+  return categorical_id(categorical_columns().size(), cluster);
+}
+
 orc::Type criteo_schema(bool with_sequence) {
   std::string schema = "struct<";
   for (const auto& column : categorical_columns()) schema += column.name + ":array<bigint>,";
   for (const auto& column : numeric_columns()) schema += column.name + ":array<double>,";
   schema += "label:array<double>";
-  if (with_sequence) schema += ",hist:array<bigint>";
+  if (with_sequence) schema += ",hist:array<bigint>,hist_steps:array<array<bigint>>";
   return orc::Type::parse(schema + ">");
 }
 

@@ -40,7 +40,13 @@ inline constexpr std::uint64_t kMaxSequenceLength = 50;
 // non-negative int64, so ids are neither small nor ordered by frequency.
 std::int64_t categorical_id(std::size_t column, std::uint64_t rank);
 
-// struct<c1:array<bigint>,...,c26,i1:array<double>,...,i13,label:array<double>[,hist:array<bigint>]>
+// The id of a `hist` item's cluster (its c1 rank / kHistClusterSize) in `hist_steps`: ids of a
+// pseudo column after c26, so they never equal an item's id.
+std::int64_t hist_cluster_id(std::uint64_t cluster);
+
+// struct<c1:array<bigint>,...,c26,i1:array<double>,...,i13,label:array<double>
+//        [,hist:array<bigint>,hist_steps:array<array<bigint>>]>
+// hist_steps holds one [item id, cluster id] list per hist item: the 3-level form of the sequence.
 orc::Type criteo_schema(bool with_sequence);
 
 }  // namespace recis::datagen

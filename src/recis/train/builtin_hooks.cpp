@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <vector>
 
 #include "recis/common/error.h"
 #include "recis/common/logging.h"
@@ -110,6 +111,7 @@ void MetricsFileHook::write_train_record(const StepRecord& record) {
            << '\n';
   metrics_.flush();
   loss_points_ << record.step << ' ' << loss << ' ' << format_number(record.auc, 6) << '\n';
+  has_train_auc_ = has_train_auc_ || std::isfinite(record.auc);
 }
 
 void MetricsFileHook::record_eval(const EvalRecord& record) {
@@ -125,7 +127,7 @@ void MetricsFileHook::record_eval(const EvalRecord& record) {
            << '\n';
   metrics_.flush();
   auc_points_ << record.step << ' ' << format_number(record.auc, 6) << '\n';
-  has_eval_points_ = true;
+  has_eval_points_ = has_eval_points_ || std::isfinite(record.auc);
 }
 
 void MetricsFileHook::finish() {
@@ -139,19 +141,27 @@ void MetricsFileHook::finish() {
     std::ofstream out(script);
     out << "set terminal png size 1000,420\n"
         << "set output '" << partial.string() << "'\n"
-        << "set multiplot layout 1,2\n"
+        << "set multiplot layout 1," << (has_train_auc_ || has_eval_points_ ? 2 : 1) << "\n"
         << "set xlabel 'step'\nset grid\nset key bottom right\n"
         << "set title 'training loss'\n"
         << "plot '" << (dir_ / "loss.dat").string()
-        << "' using 1:2 with linespoints title 'loss'\n"
-        << "set title 'AUC'\n"
-        << "plot '" << (dir_ / "loss.dat").string()
-        << "' using 1:3 with linespoints title 'train (window)'";
-    if (has_eval_points_) {
-      out << ", '" << (dir_ / "auc.dat").string() << "' using 1:2 with linespoints title 'eval'";
+        << "' using 1:2 with linespoints title 'loss'\n";
+    // gnuplot refuses a plot whose points are all undefined: draw only the AUC curves there are.
+    std::vector<std::string> auc_curves;
+    if (has_train_auc_) {
+      auc_curves.push_back("'" + (dir_ / "loss.dat").string() +
+                           "' using 1:3 with linespoints title 'train (window)'");
     }
-    out << "\n"
-        << "unset multiplot\n";
+    if (has_eval_points_) {
+      auc_curves.push_back("'" + (dir_ / "auc.dat").string() +
+                           "' using 1:2 with linespoints title 'eval'");
+    }
+    if (!auc_curves.empty()) {
+      out << "set title 'AUC'\nplot " << auc_curves[0];
+      if (auc_curves.size() > 1) out << ", " << auc_curves[1];
+      out << "\n";
+    }
+    out << "unset multiplot\n";
   }
   const std::string command = "gnuplot '" + script.string() + "' 2>/dev/null";
   if (std::system(command.c_str()) == 0 && std::filesystem::exists(partial)) {

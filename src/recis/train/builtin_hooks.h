@@ -69,7 +69,8 @@ class MetricsFileHook : public RecordHook {
   double window_loss_ = 0;
   int64_t window_steps_ = 0;
   StepRecord last_step_;
-  bool has_eval_points_ = false;
+  bool has_eval_points_ = false;  // some evaluation had an AUC
+  bool has_train_auc_ = false;  // some train record had an AUC (models without one: no AUC panel)
 };
 
 class EvictionHook : public Hook {
