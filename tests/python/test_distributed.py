@@ -2,8 +2,9 @@
 MASTER_ADDR/PORT) join with torch.distributed.init_process_group("gloo"), and the engine's
 sharded tables run on that process group. Two ranks on batches of 512 train what one rank trains
 on batches of 1024 over the same rows (losses, rows, dense parameters, evaluation), with the
-Trainer's own gradient averaging or with DistributedDataParallel; a rank that dies ends the other
-with a clear error."""
+Trainer's own gradient averaging or with DistributedDataParallel; a job stopped at a step resumes
+from the checkpoint all ranks wrote together and ends as the uninterrupted job; a rank that dies
+ends the other with a clear error."""
 
 import os
 import socket
@@ -45,8 +46,8 @@ def launch(data, out, world, batch, *extra):
                    LOCAL_WORLD_SIZE=str(world), MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port),
                    RECIS_THREADS="1", RECIS_DIST_TIMEOUT_S="20")
         processes.append(subprocess.Popen(
-            [sys.executable, str(SCRIPT), str(data), str(out), str(batch), *extra], env=env,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+            [sys.executable, str(SCRIPT), str(data), str(out), str(batch), *map(str, extra)],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
     return processes
 
 
@@ -100,6 +101,24 @@ def test_two_ranks_train_what_one_rank_trains_on_the_same_global_batch(data, one
     for r in ranks:
         assert r["eval"]["samples"] == 2000  # every rank scores the whole eval data; summed
         assert r["eval"]["loss"] == pytest.approx(one_rank["eval"]["loss"], abs=1e-5)
+
+
+def test_a_stopped_job_resumes_exactly_from_its_shared_checkpoint(data, tmp_path):
+    uninterrupted = run_job(data, tmp_path / "full", 2, 512, "--epochs", 2, "--save-steps", 100)
+    stopped = run_job(data, tmp_path / "split", 2, 512, "--epochs", 2, "--save-steps", 100,
+                      "--stop-at", 3)
+    assert [r["steps"] for r in stopped] == [3, 3]
+    checkpoint = tmp_path / "split" / "run" / "ckpt-3"
+    assert (checkpoint / "ranks" / "1-of-2.json").exists()
+    assert (checkpoint / "sparse" / "c1.part-1-of-2.safetensors").exists()
+    resumed = run_job(data, tmp_path / "split", 2, 512, "--epochs", 2, "--save-steps", 100)
+    assert [r["steps"] for r in resumed] == [8, 8]
+    assert resumed[0]["losses"] == uninterrupted[0]["losses"][3:]
+    for name, (ids, values) in merged_rows(uninterrupted).items():
+        resumed_ids, resumed_values = merged_rows(resumed)[name]
+        assert torch.equal(ids, resumed_ids) and torch.equal(values, resumed_values), name
+    for name, value in uninterrupted[0]["dense"].items():
+        assert torch.equal(resumed[0]["dense"][name], value), name
 
 
 def test_a_dead_rank_ends_the_job_with_a_clear_error(data, tmp_path):

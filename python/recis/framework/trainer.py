@@ -27,8 +27,8 @@ process group, dense parameters start from rank 0's and their gradients are aver
 ranks before each step (unless the model is wrapped in DistributedDataParallel, which does it),
 and the ranks agree before every batch, so all stop when one runs out. With equal batches a step
 equals one rank's step on the union of the batches. Every rank evaluates its eval dataset (give
-each the same data); rank 0 writes the progress line and metrics files. Checkpoints of
-distributed runs are not written yet (set save_steps=0, save_end=False).
+each the same data); rank 0 writes the progress line and metrics files. A checkpoint is written
+by all ranks together (each its rows, data position and RNG) and resumes on as many ranks.
 Thread-safety: one thread drives a Trainer.
 """
 
@@ -166,11 +166,6 @@ class Trainer:
         if self.args.log_steps < 1:
             raise ValueError(f"TrainingArguments.log_steps must be >= 1, got {self.args.log_steps}")
         self._rank, self._world = rank_and_world()
-        if self._world > 1 and (self.args.save_steps or self.args.save_end):
-            raise ValueError(
-                "Trainer: checkpoints of distributed training from Python are not written yet: "
-                "set TrainingArguments(save_steps=0, save_end=False) (or train with `recis train` "
-                "under torchrun, which checkpoints sharded tables)")
         self.model = model
         self.train_dataset = train_dataset
         self.eval_dataset = eval_dataset
@@ -275,9 +270,12 @@ class Trainer:
         window_loss = 0.0
         iterator = iter(self.train_dataset)
         while True:
-            if micro == 0 and self._agree(
-                    self._stop or (max_steps is not None and epoch_steps >= max_steps), "stop"):
-                break
+            if micro == 0:
+                if self._agree(self._stop, "stop requests"):
+                    self._stop = True  # on every rank: all save and end alike
+                    break
+                if max_steps is not None and epoch_steps >= max_steps:
+                    break
             is_end, data = next(iterator)
             rows = 0 if is_end else _batch_rows(data)
             if self._world > 1:
@@ -394,7 +392,8 @@ class Trainer:
     def _save(self):
         path = self.checkpoint_manager.save()
         self._last_saved_step = self.global_step
-        logger.info(f"checkpoint {path}")
+        if self._rank == 0:
+            logger.info(f"checkpoint {path}")
 
     # -- evaluation -----------------------------------------------------------------------------
     def _evaluate(self, eval_steps) -> dict:

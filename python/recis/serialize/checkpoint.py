@@ -8,6 +8,11 @@ and optimizers become on disk, and back. One checkpoint is OUTPUT/ckpt-STEP:
   data.json                         a registered dataset's exact position
   python.json                       other registered objects' (JSON) state
 
+Distributed (Python's default process group adopted, recis/_distributed.py): every rank writes
+the rows it owns as sparse/<shared name>.part-R-of-W.safetensors and its own data position and
+RNG as ranks/R-of-W.json (as `recis train` under torchrun does); rank 0 writes the rest. Loading
+takes the rows each rank owns now from every part; the data positions need the same world size.
+
 written atomically by the engine (staging directory, manifest with CRC-32C, rename, `latest`),
 so `recis ckpt inspect` and `recis eval` read it, and a `recis train` checkpoint loads into the
 same model defined in Python. Every file is checked against the manifest when read.
@@ -19,6 +24,7 @@ from typing import Dict, Optional
 import torch
 
 from recis import _C
+from recis._distributed import rank_and_world
 from recis.nn.modules.hashtable import HashTable
 
 MODEL_FILE = "dense/model.safetensors"
@@ -26,6 +32,11 @@ OPTIMIZER_FILE = "dense/optimizer.safetensors"
 TRAINER_FILE = "trainer.json"
 DATA_FILE = "data.json"
 PYTHON_FILE = "python.json"
+
+
+def rank_file(rank: int, world: int) -> str:
+    """A rank's own state in a distributed checkpoint (the CLI's name and format)."""
+    return f"ranks/{rank}-of-{world}.json"
 TRAINER_FORMAT = "recis-trainer-state"
 
 
@@ -104,29 +115,41 @@ def save(
     extra: Optional[dict] = None,
     keep: int = 0,
 ) -> str:
-    """Writes OUTPUT/ckpt-STEP and returns its path."""
+    """Writes OUTPUT/ckpt-STEP and returns its path. Distributed, every rank calls it alike."""
+    rank, world = rank_and_world()
     files = {MODEL_FILE: dense_state(model)}
     if dense_optimizer is not None:
         files[OPTIMIZER_FILE] = optimizer_tensors(model, dense_optimizer)
+    generator = torch.get_rng_state().numpy().tobytes().hex()
     trainer = {
         "format": TRAINER_FORMAT,
         "step": int(step),
         "micro_batches": 0,
         "samples": 0,
         "step_loss": 0.0,
-        "cpu_generator": torch.get_rng_state().numpy().tobytes().hex(),
-        "world_size": 1,
+        "cpu_generator": generator,
+        "world_size": world,
         "config": "python",
     }
     if sparse_optimizer is not None:
         trainer["sparse_optimizer"] = sparse_optimizer.state_dict()
     texts = {TRAINER_FILE: json.dumps(trainer, indent=2) + "\n"}
+    position = None
     if dataset is not None:
         state = dataset.dump_io_state()
-        if state:
-            texts[DATA_FILE] = next(iter(state.values())) + "\n"
+        position = next(iter(state.values())) if state else None
     if extra:
         texts[PYTHON_FILE] = json.dumps(extra, indent=2) + "\n"
+    if world == 1:
+        if position is not None:
+            texts[DATA_FILE] = position + "\n"
+    else:
+        if rank != 0:
+            files, texts = {}, {}
+        mine = {"cpu_generator": generator}
+        if position is not None:
+            mine["data"] = json.loads(position)
+        texts[rank_file(rank, world)] = json.dumps(mine, indent=2) + "\n"
     return _C.save_checkpoint(str(output_dir), int(step), handles_of(model), files, texts, int(keep))
 
 
@@ -166,7 +189,17 @@ def load(
         )
     if sparse_optimizer is not None and "sparse_optimizer" in trainer:
         sparse_optimizer.load_state_dict(trainer["sparse_optimizer"])
-    if dataset is not None and DATA_FILE in listed:
+    rank, world = rank_and_world()
+    saved_world = int(trainer.get("world_size", 1))
+    if saved_world > 1 and rank_file(0, saved_world) in listed:
+        if saved_world != world and dataset is not None:
+            raise ValueError(f"{directory}: written by {saved_world} ranks; its data positions "
+                             f"resume on {saved_world} ranks, not {world}")
+        mine = json.loads(_C.read_text(directory, rank_file(rank, saved_world)))
+        trainer["cpu_generator"] = mine.get("cpu_generator", trainer.get("cpu_generator"))
+        if dataset is not None and "data" in mine:
+            dataset.load_io_state({0: json.dumps(mine["data"])})
+    elif dataset is not None and DATA_FILE in listed:
         dataset.load_io_state({0: _C.read_text(directory, DATA_FILE).strip()})
     if PYTHON_FILE in listed:
         trainer["extra"] = json.loads(_C.read_text(directory, PYTHON_FILE))

@@ -1,14 +1,17 @@
 // Checkpoints in our format (docs/checkpoints.md) for recis.framework.checkpoint_manager and
 // recis.serialize: save_checkpoint writes OUTPUT/ckpt-STEP atomically (staging directory,
 // manifest with sizes and CRC-32C, rename, `latest`) from the tables of some EmbeddingHandles,
-// SafeTensors files of named tensors and JSON texts that Python assembles; load_embeddings and
+// SafeTensors files of named tensors and JSON texts that Python assembles — on the adopted
+// process group every rank writes its parts into one checkpoint (serialize/shared_checkpoint.h); load_embeddings and
 // read_tensors/read_text read one back, checking every file against the manifest.
 #include "recis/common/error.h"
 #include "recis/python/embedding_handle.h"
+#include "recis/python/process_group.h"
 #include "recis/serialize/core/checkpoint_files.h"
 #include "recis/serialize/core/table_rows.h"
 #include "recis/serialize/embedding_checkpoint.h"
 #include "recis/serialize/named_tensors.h"
+#include "recis/serialize/shared_checkpoint.h"
 
 namespace py = pybind11;
 
@@ -20,15 +23,19 @@ std::string save_checkpoint(
     const std::map<std::string, std::map<std::string, torch::Tensor>>& files,
     const std::map<std::string, std::string>& texts, std::size_t keep) {
   for (EmbeddingHandle* handle : handles) handle->engine();
+  // Keys this process's saves in the store; every rank of a job saves alike, so they agree.
+  static int64_t saves = 0;
+  const std::string key = "python-checkpoint/" + std::to_string(saves++);
   py::gil_scoped_release release;
-  serialize::CheckpointStaging staging(output_dir, step);
+  serialize::SharedCheckpoint shared(adopted_communicator().get(), output_dir, step, key);
+  serialize::CheckpointStaging& staging = shared.staging();
   for (EmbeddingHandle* handle : handles) serialize::save_embeddings(handle->engine(), staging);
   for (const auto& [relative, tensors] : files) {
     const serialize::NamedTensors named(tensors.begin(), tensors.end());
     staging.add(relative, serialize::write_tensors_file(staging.path_for(relative), named));
   }
   for (const auto& [relative, text] : texts) staging.write_file(relative, text);
-  return staging.commit(keep).string();
+  return shared.commit(keep).string();
 }
 
 void load_embeddings(const std::string& path, const std::vector<EmbeddingHandle*>& handles) {

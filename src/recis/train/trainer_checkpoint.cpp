@@ -28,6 +28,7 @@
 #include "recis/serialize/core/strict_json.h"
 #include "recis/serialize/dense_state.h"
 #include "recis/serialize/embedding_checkpoint.h"
+#include "recis/serialize/shared_checkpoint.h"
 #include "recis/serialize/named_tensors.h"
 #include "recis/train/trainer.h"
 
@@ -113,22 +114,16 @@ std::filesystem::path Trainer::save_checkpoint() {
   const auto start = std::chrono::steady_clock::now();
   const int me = rank();
   const int world = world_size();
-  const std::string key = "checkpoint/" + std::to_string(saves_++);
-  std::unique_ptr<serialize::CheckpointStaging> staging;
+  serialize::SharedCheckpoint shared(communicator_.get(), config_.train.output, step_,
+                                     "checkpoint/" + std::to_string(saves_++));
+  serialize::CheckpointStaging& staging = shared.staging();
+  serialize::save_embeddings(*embeddings_, staging);
   if (me == 0) {
-    staging = std::make_unique<serialize::CheckpointStaging>(config_.train.output, step_);
-    if (communicator_) communicator_->store_set(key + "/dir", staging->dir().string());
-  } else {
-    staging = std::make_unique<serialize::CheckpointStaging>(
-        serialize::CheckpointStaging::AttachTo{}, communicator_->store_get(key + "/dir"));
-  }
-  serialize::save_embeddings(*embeddings_, *staging);
-  if (me == 0) {
-    staging->add(kModelFile, serialize::write_tensors_file(staging->path_for(kModelFile),
+    staging.add(kModelFile, serialize::write_tensors_file(staging.path_for(kModelFile),
                                                            serialize::module_state(*model_)));
-    staging->add(kDenseOptimizerFile,
+    staging.add(kDenseOptimizerFile,
                  serialize::write_tensors_file(
-                     staging->path_for(kDenseOptimizerFile),
+                     staging.path_for(kDenseOptimizerFile),
                      serialize::optimizer_state(*dense_optimizer_, *model_)));
   }
   if (micro_ > 0) {
@@ -143,7 +138,7 @@ std::filesystem::path Trainer::save_checkpoint() {
       pending.emplace_back(prefix + "values", grad.values);
     }
     const std::string relative = accumulation_file(me, world);
-    staging->add(relative, serialize::write_tensors_file(staging->path_for(relative), pending));
+    staging.add(relative, serialize::write_tensors_file(staging.path_for(relative), pending));
   }
   const std::string generator = to_hex(cpu_generator_state());
   if (me == 0) {
@@ -158,40 +153,23 @@ std::filesystem::path Trainer::save_checkpoint() {
         {"world_size", world},
         {"config", config_.source},
     };
-    staging->write_file(kTrainerFile, trainer_state.dump(2) + "\n");
+    staging.write_file(kTrainerFile, trainer_state.dump(2) + "\n");
   }
   if (world == 1) {
-    if (train_data_) staging->write_file(kDataFile, data_position().dump(2) + "\n");
-    const std::filesystem::path path = staging->commit(config_.train.keep_checkpoints);
-    RECIS_LOG(Info) << "checkpoint " << path.string() << " in "
+    if (train_data_) staging.write_file(kDataFile, data_position().dump(2) + "\n");
+  } else {
+    nlohmann::json rank_state = {{"cpu_generator", generator}, {"step_loss", step_loss_}};
+    if (train_data_) rank_state["data"] = data_position();
+    staging.write_file(rank_state_file(me, world), rank_state.dump(2) + "\n");
+  }
+  const std::filesystem::path path = shared.commit(config_.train.keep_checkpoints);
+  if (me == 0) {
+    RECIS_LOG(Info) << "checkpoint " << path.string()
+                    << (world > 1 ? " (" + std::to_string(world) + " ranks)" : std::string())
+                    << " in "
                     << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
                     << " s";
-    return path;
   }
-  nlohmann::json rank_state = {{"cpu_generator", generator}, {"step_loss", step_loss_}};
-  if (train_data_) rank_state["data"] = data_position();
-  staging->write_file(rank_state_file(me, world), rank_state.dump(2) + "\n");
-  if (me != 0) {
-    nlohmann::json files = nlohmann::json::array();
-    for (const auto& [relative, digest] : staging->recorded()) {
-      files.push_back({{"path", relative}, {"bytes", digest.bytes}, {"crc32c", digest.crc32c}});
-    }
-    communicator_->store_set(key + "/files/" + std::to_string(me), files.dump());
-    return communicator_->store_get(key + "/done");
-  }
-  for (int other = 1; other < world; ++other) {
-    const nlohmann::json files =
-        nlohmann::json::parse(communicator_->store_get(key + "/files/" + std::to_string(other)));
-    for (const nlohmann::json& file : files) {
-      staging->add(file.at("path").get<std::string>(),
-                   {file.at("bytes").get<uint64_t>(), file.at("crc32c").get<uint32_t>()});
-    }
-  }
-  const std::filesystem::path path = staging->commit(config_.train.keep_checkpoints);
-  communicator_->store_set(key + "/done", path.string());
-  RECIS_LOG(Info) << "checkpoint " << path.string() << " (" << world << " ranks) in "
-                  << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
-                  << " s";
   return path;
 }
 
