@@ -1,6 +1,6 @@
 """Distributed training from Python: ranks started as torchrun starts them (RANK, WORLD_SIZE,
-MASTER_ADDR/PORT) join with torch.distributed.init_process_group("gloo"), and the engine's
-sharded tables run on that process group. Two ranks on batches of 512 train what one rank trains
+MASTER_ADDR/PORT; and by torchrun itself) join with torch.distributed.init_process_group("gloo"),
+and the engine's sharded tables run on that process group. Two ranks on batches of 512 train what one rank trains
 on batches of 1024 over the same rows (losses, rows, dense parameters, evaluation), with the
 Trainer's own gradient averaging or with DistributedDataParallel; a job stopped at a step resumes
 from the checkpoint all ranks wrote together and ends as the uninterrupted job; a rank that dies
@@ -101,6 +101,23 @@ def test_two_ranks_train_what_one_rank_trains_on_the_same_global_batch(data, one
     for r in ranks:
         assert r["eval"]["samples"] == 2000  # every rank scores the whole eval data; summed
         assert r["eval"]["loss"] == pytest.approx(one_rank["eval"]["loss"], abs=1e-5)
+
+
+def test_torchrun_runs_the_job(data, one_rank, tmp_path):
+    # torchrun's agent serves the store; init_process_group("gloo") joins it and the engine
+    # adopts that group (no store or group of its own). Debian's torchrun (1.13 on Python 3.11)
+    # cannot parse --redirects/--tee "0"; an explicit per-rank mapping works.
+    env = dict(os.environ, RECIS_THREADS="1", RECIS_DIST_TIMEOUT_S="20")
+    result = subprocess.run(
+        [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2",
+         "--master_port", str(free_port()), "--redirects", "0:1,1:1", "--tee", "0:1,1:1",
+         "--log_dir", str(tmp_path / "logs"), str(SCRIPT), str(data), str(tmp_path), "512"],
+        env=env, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr[-3000:]
+    ranks = [torch.load(tmp_path / f"rank{r}.pt") for r in range(2)]
+    for name, (ids, values) in merged_rows(ranks).items():
+        assert torch.equal(ids, one_rank["rows"][name][0]), name
+        assert torch.allclose(values, one_rank["rows"][name][1], atol=1e-5), name
 
 
 def test_a_stopped_job_resumes_exactly_from_its_shared_checkpoint(data, tmp_path):
