@@ -212,3 +212,14 @@ def test_bad_arguments_are_named(gen_data, tmp_path):
         Trainer(model=model, args=TrainingArguments(gradient_accumulation_steps=0))
     with pytest.raises(ValueError, match="needs eval_dataset"):
         Trainer(model=model, args=TrainingArguments(output_dir=str(tmp_path))).evaluate()
+
+
+def test_progress_line_counts_the_planned_steps(gen_data, tmp_path, capfd):
+    trainer, _ = make_trainer(gen_data, tmp_path / "a", train_epoch=2)
+    trainer.train()
+    lines = [line for line in capfd.readouterr().err.splitlines() if " samples/s | " in line]
+    assert "step 5 |" in lines[0] and "| 20.8% |" in lines[0]  # 5 of 2 x 12 steps
+    trainer, _ = make_trainer(gen_data, tmp_path / "b", train_steps=4, train_epoch=2)
+    trainer.train()
+    lines = [line for line in capfd.readouterr().err.splitlines() if " samples/s | " in line]
+    assert "step 5 |" in lines[0] and "| 62.5% |" in lines[0]  # 5 of 2 x 4 steps

@@ -198,6 +198,7 @@ class Trainer:
         # The last training step's view of this run: steps, samples, seconds and samples/s since
         # train() began (evaluations inside it included, as `recis train` counts them).
         self.train_summary = {}
+        self._planned_steps = 0
 
     @property
     def global_step(self) -> int:
@@ -221,6 +222,7 @@ class Trainer:
         with self._stop_on_sigterm():
             self._restore()
             self._begin_run()
+            self._plan(self._steps_limit(train_steps), self.args.train_epoch)
             self._call_hooks("before_train")
             while self._counters.epoch < self.args.train_epoch and not self._stop:
                 self._train_epoch(self._steps_limit(train_steps))
@@ -244,6 +246,7 @@ class Trainer:
         with self._stop_on_sigterm():
             self._restore()
             self._begin_run()
+            self._plan(self._steps_limit(train_steps), epochs)
             self._call_hooks("before_train")
             result = {}
             while self._counters.epoch < epochs and not self._stop:
@@ -258,6 +261,17 @@ class Trainer:
     # -- training -------------------------------------------------------------------------------
     def _steps_limit(self, train_steps):
         return self.args.train_steps if train_steps is None else int(train_steps)
+
+    def _plan(self, max_steps, epochs):
+        """The optimizer steps this run should reach (progress line and ETA): the epochs' batches
+        over gradient_accumulation_steps, at most max_steps an epoch; 0 when unknown."""
+        per_epoch = None
+        planned_batches = getattr(self.train_dataset, "planned_batches", None)
+        if planned_batches is not None:
+            per_epoch = -(-planned_batches() // self.args.gradient_accumulation_steps)
+        if max_steps is not None:
+            per_epoch = max_steps if per_epoch is None else min(per_epoch, max_steps)
+        self._planned_steps = per_epoch * epochs if per_epoch is not None else 0
 
     def _train_epoch(self, max_steps):
         self._call_hooks("before_epoch")
@@ -371,8 +385,7 @@ class Trainer:
         now = time.perf_counter()
         elapsed = now - self._start_time
         samples = self._counters.samples - self._start_samples
-        planned = None if max_steps is None else max_steps * self.args.train_epoch
-        progress = min(1.0, self.global_step / planned) if planned else 0.0
+        progress = min(1.0, self.global_step / self._planned_steps) if self._planned_steps else 0.0
         self.train_summary = dict(steps=self.global_step, samples=self._counters.samples,
                                   seconds=elapsed,
                                   samples_per_s=samples / elapsed if elapsed > 0 else 0.0)

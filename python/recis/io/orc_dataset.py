@@ -154,12 +154,25 @@ class OrcDataset(torch.utils.data.IterableDataset):
             raise ValueError(f"OrcDataset.load_io_state: the state is not JSON ({error})") from None
         self._load_state = state
 
+    def planned_batches(self):
+        """Batches of this worker's shard in one pass (ours, not RecIS's: the Trainer's progress
+        and ETA). Reads the files' footers."""
+        reader = self._reader or self._open_reader(restore=False)
+        try:
+            rows = reader.shard_rows()
+        finally:
+            if reader is not self._reader:
+                reader.close()
+        if self._drop_remainder:
+            return rows // self._batch_size
+        return -(-rows // self._batch_size)
+
     def reset(self):
         self._load_state = None
         self._final_state = None
 
     # -- iteration ------------------------------------------------------------------------------
-    def _open_reader(self):
+    def _open_reader(self, restore=True):
         if not self._paths:
             raise ValueError("OrcDataset: no paths; call add_path() first")
         if not self._columns:
@@ -178,7 +191,7 @@ class OrcDataset(torch.utils.data.IterableDataset):
             float_dtype=read_dtype,
             columns=self._columns,
         )
-        if self._load_state is not None:
+        if restore and self._load_state is not None:
             reader.restore(self._load_state)
             self._load_state = None
         return reader

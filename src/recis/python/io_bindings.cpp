@@ -1,6 +1,7 @@
 // recis._C.OrcReader: io::OrcDataset for recis.io.OrcDataset. Batches are decoded in the
 // dataset's C++ threads; next() waits for one with the GIL released and hands it over as a dict of
-// tensors and RaggedTensors. state()/restore() are the dataset's exact position as JSON text.
+// tensors and RaggedTensors. state()/restore() are the dataset's exact position as JSON text;
+// shard_rows() the rows of this worker's shard per epoch.
 // close() stops the threads; any later call raises ValueError. Calls from several Python threads
 // are serialized.
 #include <mutex>
@@ -47,6 +48,16 @@ class OrcReader {
     py::gil_scoped_release release;
     std::lock_guard<std::mutex> lock(mutex_);
     open().restore(parsed);
+  }
+
+  // The rows of this worker's shard in one epoch (the planned work, for progress).
+  uint64_t shard_rows() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    uint64_t rows = 0;
+    for (const io::WorkUnit& unit : open().plan().shard_units(0, open().options())) {
+      rows += unit.rows;
+    }
+    return rows;
   }
 
   void close() {
@@ -117,6 +128,7 @@ void bind_io(py::module_& m) {
       .def("next", &OrcReader::next)
       .def("state", &OrcReader::state)
       .def("restore", &OrcReader::restore, py::arg("state"))
+      .def("shard_rows", &OrcReader::shard_rows)
       .def("close", &OrcReader::close);
 }
 
