@@ -123,6 +123,21 @@ def test_stopped_run_resumes_exactly(gen_data, tmp_path, how):
     assert_same_state(expected, model)
 
 
+def test_train_steps_count_on_across_a_resume(gen_data, tmp_path):
+    uninterrupted, expected = make_trainer(gen_data, tmp_path / "full", train_steps=5,
+                                           train_epoch=2)
+    uninterrupted.train()
+    holder = {}
+    first, _ = make_trainer(gen_data, tmp_path / "run", train_steps=5, train_epoch=2,
+                            hooks=[StopAt(3, lambda: holder["trainer"].request_stop())])
+    holder["trainer"] = first
+    first.train()
+    resumed, model = make_trainer(gen_data, tmp_path / "run", train_steps=5, train_epoch=2)
+    resumed.train()
+    assert uninterrupted.global_step == resumed.global_step == 10
+    assert_same_state(expected, model)
+
+
 def test_bf16_autocast_runs_the_dense_part_in_bfloat16(gen_data, tmp_path):
     dtypes = []
     trainer, model = make_trainer(gen_data, tmp_path / "out", train_steps=2,

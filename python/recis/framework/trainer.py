@@ -80,17 +80,20 @@ class TrainingArguments:
 
 
 class _Counters:
-    """The Trainer's own state in a checkpoint's python.json (epoch and samples)."""
+    """The Trainer's own state in a checkpoint's python.json: the epoch, the optimizer steps done
+    in it (train_steps counts on after a resume) and the samples seen."""
 
     def __init__(self):
         self.epoch = 0
+        self.epoch_steps = 0
         self.samples = 0
 
     def state_dict(self):
-        return {"epoch": self.epoch, "samples": self.samples}
+        return {"epoch": self.epoch, "epoch_steps": self.epoch_steps, "samples": self.samples}
 
     def load_state_dict(self, state):
         self.epoch = int(state.get("epoch", 0))
+        self.epoch_steps = int(state.get("epoch_steps", 0))
         self.samples = int(state.get("samples", 0))
 
 
@@ -279,7 +282,6 @@ class Trainer:
         accumulate = self.args.gradient_accumulation_steps
         dense_parameters = [p for p in self.model.parameters() if p.requires_grad]
         log = self._log()
-        epoch_steps = 0
         micro = 0
         window_loss = 0.0
         iterator = iter(self.train_dataset)
@@ -288,7 +290,7 @@ class Trainer:
                 if self._agree(self._stop, "stop requests"):
                     self._stop = True  # on every rank: all save and end alike
                     break
-                if max_steps is not None and epoch_steps >= max_steps:
+                if max_steps is not None and self._counters.epoch_steps >= max_steps:
                     break
             is_end, data = next(iterator)
             rows = 0 if is_end else _batch_rows(data)
@@ -317,14 +319,14 @@ class Trainer:
                 self.dense_optimizer.step()
             if self.dense_lr_scheduler is not None:
                 self.dense_lr_scheduler.step()
-            epoch_steps += 1
+            self._counters.epoch_steps += 1
             metrics = dict(epoch=self._counters.epoch, loss=window_loss / accumulate)
             metrics.update(get_global_metrics())
             micro, window_loss = 0, 0.0
             self.checkpoint_manager.step()  # counts the step; saves every save_steps
             if self.args.save_steps and self.global_step % self.args.save_steps == 0:
                 self._last_saved_step = self.global_step
-            self._record_step(log, metrics, max_steps)
+            self._record_step(log, metrics)
             self._call_hooks("after_step", metrics, self.global_step)
         if micro:
             logger.warning(f"the data ended {micro} micro-batches into a gradient accumulation of "
@@ -332,6 +334,7 @@ class Trainer:
             self._zero_grad(force=True)
         if not self._stop:
             self._counters.epoch += 1
+            self._counters.epoch_steps = 0
             self.train_dataset.reset()
         self._call_hooks("after_epoch")
 
@@ -381,7 +384,7 @@ class Trainer:
             else:
                 self.sparse_optimizer.zero_grad()
 
-    def _record_step(self, log, metrics, max_steps):
+    def _record_step(self, log, metrics):
         now = time.perf_counter()
         elapsed = now - self._start_time
         samples = self._counters.samples - self._start_samples
