@@ -12,7 +12,7 @@ import torch
 from ctr_model import SPARSE, CtrModel, make_dataset
 from recis.framework import Trainer, TrainingArguments
 from recis.framework.metrics import add_metric
-from recis.hooks import HashTableFilterHook, Hook, LoggerHook
+from recis.hooks import HashTableFilterHook, Hook, LoggerHook, ProfilerHook
 from recis.nn import EmbeddingEngine, EmbeddingOption
 from recis.nn.hashtable_hook import FilterHook
 from recis.nn.modules.hashtable import filter_out_sparse_param
@@ -192,6 +192,17 @@ def test_logger_hook_logs_recis_line(gen_data, tmp_path, capfd):
     lines = [line for line in capfd.readouterr().err.splitlines() if "<gstep=" in line]
     assert len(lines) == 2
     assert "<gstep=4> <lstep=4> <qps=" in lines[1] and "<auc=0.75>" in lines[1]
+
+
+def test_profiler_hook_writes_a_chrome_trace_of_the_active_steps(gen_data, tmp_path):
+    hook = ProfilerHook(wait=1, warmup=1, active=2, repeat=1, output_dir=str(tmp_path / "traces"))
+    trainer, _ = make_trainer(gen_data, tmp_path / "out", train_steps=6, hooks=[hook])
+    trainer.train()
+    traces = list((tmp_path / "traces").glob("*-timeline-*.json"))
+    assert [t.name for t in traces] == ["local-timeline-4.json"]  # steps 3 and 4 recorded
+    trace = json.loads(traces[0].read_text())
+    events = trace["traceEvents"] if isinstance(trace, dict) else trace  # both Chrome forms
+    assert any(event.get("name") == "aten::linear" for event in events)
 
 
 class IdleTablesModel(CtrModel):
