@@ -1,7 +1,6 @@
 // recis._C.adopt_process_group(group, store, timeout_s): makes the process group behind Python's
-// torch.distributed (its default group and store, recis/distributed.py passes them) the one the
-// engine's sharded tables exchange rows on — no second store or group is formed. Also
-// adopted_world_size() for the package.
+// torch.distributed (its default group and store, recis/_distributed.py passes them) the one the
+// engine's sharded tables exchange rows on — no second store or group is formed.
 #include <torch/csrc/distributed/c10d/ProcessGroup.hpp>
 #include <torch/csrc/distributed/c10d/Store.hpp>
 
@@ -39,7 +38,6 @@ void bind_dist(py::module_& m) {
             std::chrono::milliseconds(static_cast<int64_t>(timeout_s * 1000)));
       },
       py::arg("group"), py::arg("store"), py::arg("timeout_s"));
-  m.def("adopted_world_size", [] { return adopted() ? adopted()->world_size() : 1; });
 }
 
 }  // namespace recis::python
