@@ -5,6 +5,8 @@
 // gives RecIS's outputs: per feature [B, dim] (sum, mean), [B, tile_len, dim] (tile), [N, dim]
 // (none), and for a 3-level input pooled with sum/mean one vector per inner list, [B, L, dim].
 // Gradients reach the tables through accumulate_gradients()/take_gradient() (the optimizer).
+// When Python's process group was adopted (process_group.h) the engine is built on it: rows are
+// sharded by id over the ranks and every forward exchanges them (all ranks must call alike).
 // Callers: embedding_bindings.cpp, optim_bindings.cpp, checkpoint_bindings.cpp.
 // Thread-safety: one Python thread at a time (the GIL); work inside runs on the engine's pool.
 #pragma once
