@@ -249,3 +249,16 @@ def test_progress_line_counts_the_planned_steps(gen_data, tmp_path, capfd):
     trainer.train()
     lines = [line for line in capfd.readouterr().err.splitlines() if " samples/s | " in line]
     assert "step 5 |" in lines[0] and "| 62.5% |" in lines[0]  # 5 of 2 x 4 steps
+
+
+class LogitsModel(CtrModel):
+    def forward(self, batch):
+        super().forward(batch)
+        return self.last_logits
+
+
+def test_a_model_that_returns_no_loss_is_named(gen_data, tmp_path):
+    trainer, _ = make_trainer(gen_data, tmp_path / "out", model=LogitsModel())
+    with pytest.raises(TypeError, match=r"must return the loss as a one-element float tensor, "
+                                        r"got a torch.float32 tensor of shape \(256,\)"):
+        trainer.train()

@@ -125,6 +125,16 @@ def _batch_rows(data) -> int:
     return 0
 
 
+def _checked_loss(loss):
+    """The model's forward must return the loss, as RecIS's Trainer expects."""
+    if not isinstance(loss, torch.Tensor) or loss.numel() != 1 or not loss.is_floating_point():
+        what = (f"a {loss.dtype} tensor of shape {tuple(loss.shape)}"
+                if isinstance(loss, torch.Tensor) else type(loss).__name__)
+        raise TypeError(f"Trainer: the model's forward(batch) must return the loss as a "
+                        f"one-element float tensor, got {what}")
+    return loss
+
+
 def _number(value) -> float:
     if isinstance(value, torch.Tensor):
         value = value.detach().float().mean().item() if value.numel() else math.nan
@@ -305,7 +315,7 @@ class Trainer:
                 self._zero_grad()
             data = self._to_device(data)
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self._bf16):
-                loss = self.model(data)
+                loss = _checked_loss(self.model(data))
             loss.backward()
             if self.sparse_optimizer is not None:
                 self.sparse_optimizer.step()  # applies every k-th call, accumulates otherwise
@@ -430,7 +440,7 @@ class Trainer:
                     break
                 data = self._to_device(data)
                 with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self._bf16):
-                    loss = self.model(data)
+                    loss = _checked_loss(self.model(data))
                 rows = _batch_rows(data)
                 loss_sum += _number(loss) * rows
                 samples += rows
