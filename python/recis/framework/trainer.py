@@ -52,8 +52,8 @@ from recis.utils.logger import Logger
 
 logger = Logger(__name__)
 
-# Accepted for RecIS scripts; they tune accelerate's DDP wrapper, which a single CPU process
-# does not use.
+# Accepted for RecIS scripts; they tune accelerate's DDP wrapper, which this Trainer does not
+# use (it averages dense gradients itself, or a model the script wrapped in DDP does).
 _DDP_ARGUMENTS = {
     "ddp_find_unused_parameters",
     "ddp_broadcast_buffers",
