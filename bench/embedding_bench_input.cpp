@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <random>
 
 #include "bench_flags.h"
+#include "recis/common/error.h"
 #include "recis/common/threads.h"
 
 namespace recis::bench {
@@ -52,6 +54,49 @@ EmbeddingBenchInput make_embedding_bench_input(const EmbeddingBenchOptions& opti
                                                {input.offsets}));
   }
   return input;
+}
+
+namespace {
+
+optim::SparseOptimizerOptions adam_options() {
+  optim::SparseOptimizerOptions options;
+  options.lr = 0.001;
+  return options;
+}
+
+embedding::EngineOptions adam_engine_options(optim::Adam& adam) {
+  embedding::EngineOptions options;
+  options.seed = 1;
+  options.slots = [&adam](const std::string&, std::size_t dim) { return adam.slots(dim); };
+  return options;
+}
+
+}  // namespace
+
+EngineAdamStep::EngineAdamStep(const EmbeddingBenchInput& input)
+    : input_(input),
+      adam_(adam_options()),
+      engine_(input.features, adam_engine_options(adam_)) {}
+
+void EngineAdamStep::operator()() {
+  const embedding::EmbeddingOutputs out =
+      engine_.forward(input_.batch, ++step_, embedding::LookupMode::Train);
+  torch::Tensor loss = torch::zeros({});
+  for (const auto& [name, tensor] : out.embeddings) loss = loss + tensor.sum();
+  loss.backward();
+  engine_.accumulate_gradients();
+  adam_.step(engine_.take_gradients());
+}
+
+void write_feature_major(const std::filesystem::path& path,
+                         const std::vector<torch::Tensor>& per_feature) {
+  std::ofstream out(path, std::ios::binary);
+  for (const torch::Tensor& tensor : per_feature) {
+    const torch::Tensor values = tensor.to(torch::kInt64).contiguous();
+    out.write(reinterpret_cast<const char*>(values.data_ptr<int64_t>()),
+              static_cast<std::streamsize>(values.numel() * sizeof(int64_t)));
+  }
+  if (!out) throw IoError("bench: cannot write " + path.string());
 }
 
 void print_embedding_bench_header(const EmbeddingBenchOptions& options) {

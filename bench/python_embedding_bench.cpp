@@ -8,17 +8,13 @@
 // time, the share of the C++ speed a Python user keeps.
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "bench_registry.h"
 #include "embedding_bench_input.h"
 #include "executables.h"
-#include "recis/common/error.h"
 #include "recis/common/threads.h"
-#include "recis/embedding/engine.h"
-#include "recis/optim/adam.h"
 #include "scratch_dir.h"
 
 namespace recis::bench {
@@ -33,33 +29,15 @@ int run_python_embedding_bench(const std::vector<std::string>& args) {
   const EmbeddingBenchInput input = make_embedding_bench_input(options);
   ScratchDir scratch("python-embedding");
   const std::filesystem::path ids_file = scratch.path() / "ids.bin";
-  {
-    std::ofstream out(ids_file, std::ios::binary);
-    for (const auto& feature : input.features) {
-      const torch::Tensor ids = input.batch.ragged(feature.name).values();
-      out.write(reinterpret_cast<const char*>(ids.data_ptr<int64_t>()),
-                static_cast<std::streamsize>(batch * sizeof(int64_t)));
-    }
-    if (!out) throw IoError("bench python-embedding: cannot write " + ids_file.string());
+  std::vector<torch::Tensor> ids;
+  for (const auto& feature : input.features) {
+    ids.push_back(input.batch.ragged(feature.name).values());
   }
+  write_feature_major(ids_file, ids);
 
-  optim::Adam adam(optim::SparseOptimizerOptions{.lr = 0.001});
-  embedding::EngineOptions engine_options;
-  engine_options.seed = 1;
-  engine_options.slots = [&](const std::string&, std::size_t dim) { return adam.slots(dim); };
-  embedding::Engine engine(input.features, engine_options);
-  int64_t step = 0;
-  auto cpp_step = [&] {
-    const embedding::EmbeddingOutputs out =
-        engine.forward(input.batch, ++step, embedding::LookupMode::Train);
-    torch::Tensor loss = torch::zeros({});
-    for (const auto& [name, tensor] : out.embeddings) loss = loss + tensor.sum();
-    loss.backward();
-    engine.accumulate_gradients();
-    adam.step(engine.take_gradients());
-  };
+  EngineAdamStep cpp_step(input);
   cpp_step();  // creates the rows, as a warm table has them
-  const double cpp_seconds = best_seconds(options.repeats, cpp_step);
+  const double cpp_seconds = best_seconds(options.repeats, [&] { cpp_step(); });
 
   const std::string command =
       "PYTHONPATH='" + package_dir().string() +
