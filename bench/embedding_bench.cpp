@@ -6,7 +6,7 @@
 // each feature's vocabulary; both sides see the same ids. Reports batches/s; ratio = ours/baseline.
 // Then the whole sparse step with the optimizer — ours (lookup + pooling + backward + Adam on the
 // rows, as the trainer runs it) vs nn.EmbeddingBag(sparse=True) per feature +
-// torch.optim.SparseAdam (bench/baselines/embedding_bag_sparse_adam.py on python3-torch, same
+// torch.optim.SparseAdam (bench/python/embedding_bag_sparse_adam.py on python3-torch, same
 // ranks) — in "with_optimizer" of the closing JSON line.
 #include <cstdio>
 #include <string>
@@ -68,7 +68,7 @@ int run_embedding_bench(const std::vector<std::string>& args) {
   ScratchDir scratch("embedding");
   write_feature_major(scratch.path() / "ranks.bin", ranks);
   const std::string command =
-      "/usr/bin/python3 " RECIS_BASELINES_DIR "/embedding_bag_sparse_adam.py --ranks '" +
+      "/usr/bin/python3 " RECIS_BENCH_PYTHON_DIR "/embedding_bag_sparse_adam.py --ranks '" +
       (scratch.path() / "ranks.bin").string() + "' --features " +
       std::to_string(options.features) + " --batch-size " + std::to_string(batch) + " --vocab " +
       std::to_string(options.vocab) + " --dim " + std::to_string(options.dim) + " --repeats " +

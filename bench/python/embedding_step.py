@@ -4,9 +4,6 @@ recis.optim.SparseAdam.step(). Reads the ids the bench wrote (int64, feature-maj
 best of --repeats steps after a warm-up step and prints {"seconds": ...} as its last line."""
 
 import argparse
-import json
-import time
-
 import numpy as np
 import torch
 
@@ -16,6 +13,8 @@ from recis.nn.initializers import UniformInitializer
 from recis.nn.modules.hashtable import filter_out_sparse_param
 from recis.optim import SparseAdam
 from recis.ragged.tensor import RaggedTensor
+
+from step_timing import report_best_step  # bench/python/step_timing.py
 
 
 def main():
@@ -44,13 +43,7 @@ def main():
         optimizer.step()
         optimizer.zero_grad()
 
-    step()  # creates the rows, as a warm table has them
-    best = float("inf")
-    for _ in range(args.repeats):
-        start = time.perf_counter()
-        step()
-        best = min(best, time.perf_counter() - start)
-    print(json.dumps({"seconds": best}))
+    report_best_step(step, args.repeats)
 
 
 if __name__ == "__main__":

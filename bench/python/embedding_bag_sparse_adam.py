@@ -10,12 +10,11 @@ feature-major, one per row), times the best of --repeats steps after a warm-up s
 """
 
 import argparse
-import json
-import time
-
 import numpy as np
 import torch
 from torch import nn
+
+from step_timing import report_best_step  # bench/python/step_timing.py
 
 
 def main():
@@ -40,13 +39,7 @@ def main():
         optimizer.step()
         optimizer.zero_grad()
 
-    step()
-    best = float("inf")
-    for _ in range(args.repeats):
-        start = time.perf_counter()
-        step()
-        best = min(best, time.perf_counter() - start)
-    print(json.dumps({"seconds": best}))
+    report_best_step(step, args.repeats)
 
 
 if __name__ == "__main__":
