@@ -33,13 +33,8 @@ def main():
         nn.init.uniform_(bag.weight, -0.01, 0.01)
     optimizer = torch.optim.SparseAdam(list(bags.parameters()), lr=0.001)
 
-    def step():
-        loss = sum(bag(ranks[f], offsets).sum() for f, bag in enumerate(bags))
-        loss.backward()
-        optimizer.step()
-        optimizer.zero_grad()
-
-    report_best_step(step, args.repeats)
+    report_best_step(lambda: sum(bag(ranks[f], offsets).sum() for f, bag in enumerate(bags)),
+                     optimizer, args.repeats)
 
 
 if __name__ == "__main__":

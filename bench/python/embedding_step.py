@@ -36,14 +36,11 @@ def main():
     })
     optimizer = SparseAdam(filter_out_sparse_param(engine), lr=0.001)
 
-    def step():
+    def loss():
         out = engine(batch)
-        loss = sum(out[name].sum() for name in names)
-        loss.backward()
-        optimizer.step()
-        optimizer.zero_grad()
+        return sum(out[name].sum() for name in names)
 
-    report_best_step(step, args.repeats)
+    report_best_step(loss, optimizer, args.repeats)
 
 
 if __name__ == "__main__":

@@ -1,12 +1,17 @@
-"""The timing the benches' Python steps share: one warm-up call of step() (tables get their rows),
-then the best of `repeats` timed calls, printed as {"seconds": ...} — the line the C++ side of
-the bench reads."""
+"""The timing the benches' Python steps share: a training step is loss().backward(),
+optimizer.step(), optimizer.zero_grad(); one warm-up step (tables get their rows), then the best
+of `repeats` timed steps, printed as {"seconds": ...} — the line the C++ side of the bench reads."""
 
 import json
 import time
 
 
-def report_best_step(step, repeats):
+def report_best_step(loss, optimizer, repeats):
+    def step():
+        loss().backward()
+        optimizer.step()
+        optimizer.zero_grad()
+
     step()
     best = float("inf")
     for _ in range(repeats):
