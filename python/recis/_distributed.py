@@ -6,6 +6,7 @@ Trainer. RECIS_DIST_TIMEOUT_S (default 300) bounds each of the engine's collecti
 died or hangs fails the others with an error naming the collective within it.
 """
 
+import datetime
 import os
 
 import torch
@@ -32,6 +33,16 @@ def timeout_s() -> float:
     if not value > 0:
         raise ValueError(f"RECIS_DIST_TIMEOUT_S: expected seconds > 0, got {text!r}")
     return value
+
+
+def init_from_environment():
+    """Joins the job torchrun (or any launcher) describes in the environment — WORLD_SIZE > 1 —
+    with init_process_group("gloo") when the script did not, as RecIS's Trainer does through
+    accelerate. Returns (rank, world size)."""
+    if dist.is_available() and not dist.is_initialized() and \
+            int(os.environ.get("WORLD_SIZE", "1")) > 1:
+        dist.init_process_group("gloo", timeout=datetime.timedelta(seconds=timeout_s()))
+    return rank_and_world()
 
 
 def adopt_default_group() -> int:

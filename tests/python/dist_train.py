@@ -8,7 +8,8 @@ table (sorted by id), the dense parameters, the per-step losses and the evaluati
 The ranks share one output directory (OUT/run: metrics files, checkpoints); a second run on it
 resumes from its latest checkpoint.
 
-With WORLD_SIZE > 1 it joins the job with init_process_group("gloo") as a user's script does.
+With WORLD_SIZE > 1 it joins the job with init_process_group("gloo") as a user's script does,
+or leaves that to the Trainer (--trainer-joins, as RecIS scripts do).
 """
 
 import argparse
@@ -48,13 +49,14 @@ def main():
     parser.add_argument("out")
     parser.add_argument("batch", type=int)
     parser.add_argument("--ddp", action="store_true")
+    parser.add_argument("--trainer-joins", action="store_true")
     parser.add_argument("--die-after-step", type=int, default=-1)  # the last rank exits there
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--save-steps", type=int, default=0)
     parser.add_argument("--stop-at", type=int, default=-1)  # rank 0 asks to stop there
     args = parser.parse_args()
     rank, world = int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1))
-    if world > 1:
+    if world > 1 and not args.trainer_joins:
         dist.init_process_group("gloo", timeout=datetime.timedelta(seconds=20))
     torch.manual_seed(rank)  # the Trainer starts every rank from rank 0's dense parameters
     model = CtrModel()

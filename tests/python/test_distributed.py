@@ -104,14 +104,16 @@ def test_two_ranks_train_what_one_rank_trains_on_the_same_global_batch(data, one
 
 
 def test_torchrun_runs_the_job(data, one_rank, tmp_path):
-    # torchrun's agent serves the store; init_process_group("gloo") joins it and the engine
-    # adopts that group (no store or group of its own). Debian's torchrun (1.13 on Python 3.11)
+    # torchrun's agent serves the store; the Trainer's init_process_group("gloo") joins it (the
+    # script leaves that to it, as RecIS scripts do) and the engine adopts that group (no store
+    # or group of its own). Debian's torchrun (1.13 on Python 3.11)
     # cannot parse --redirects/--tee "0"; an explicit per-rank mapping works.
     env = dict(os.environ, RECIS_THREADS="1", RECIS_DIST_TIMEOUT_S="20")
     result = subprocess.run(
         [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2",
          "--master_port", str(free_port()), "--redirects", "0:1,1:1", "--tee", "0:1,1:1",
-         "--log_dir", str(tmp_path / "logs"), str(SCRIPT), str(data), str(tmp_path), "512"],
+         "--log_dir", str(tmp_path / "logs"), str(SCRIPT), str(data), str(tmp_path), "512",
+         "--trainer-joins"],
         env=env, capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, result.stderr[-3000:]
     ranks = [torch.load(tmp_path / f"rank{r}.pt") for r in range(2)]

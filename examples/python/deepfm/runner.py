@@ -8,7 +8,10 @@ optimizer for the tables, a torch optimizer for the rest, a Trainer.
         --train_paths data/train --eval_paths data/eval --output_dir recis-out/deepfm-python
 
 Add --mixed_precision bf16 for bf16 autocast (fast only on CPUs with native bf16), --help for
-every argument. Under torchrun each rank reads its own shard (RANK, WORLD_SIZE).
+every argument. Under torchrun each rank reads its own shard (RANK, WORLD_SIZE) and the Trainer
+joins the job (init_process_group("gloo")):
+
+    torchrun --nproc_per_node 2 examples/python/deepfm/runner.py --train_paths data/train ... 
 """
 
 import json

@@ -21,8 +21,8 @@ Differences from RecIS: steps count optimizer steps and train_steps runs that ma
 one early and counts micro-batches); evaluation resets the model's metric modules first, so its
 AUC covers the eval data only; no LoggerHook is added (the progress line replaces it; add one
 for RecIS's line).
-Distributed (torch.distributed initialized with several ranks, e.g. under torchrun; each rank's
-train dataset reads its shard, worker_idx=RANK): the tables are sharded over the ranks on Python's
+Distributed (WORLD_SIZE > 1, e.g. under torchrun: the Trainer calls init_process_group("gloo")
+unless the script did; each rank's train dataset reads its shard, worker_idx=RANK): the tables are sharded over the ranks on Python's
 process group, dense parameters start from rank 0's and their gradients are averaged over the
 ranks before each step (unless the model is wrapped in DistributedDataParallel, which does it),
 and the ranks agree before every batch, so all stop when one runs out. With equal batches a step
@@ -42,7 +42,7 @@ from typing import List, Optional, Tuple
 import torch
 
 from recis import _C
-from recis._distributed import adopt_default_group, all_reduce_sum, rank_and_world
+from recis._distributed import adopt_default_group, all_reduce_sum, init_from_environment
 from recis.framework.checkpoint_manager import CheckpointManager, Saver
 from recis.framework.metrics import get_global_metrics
 from recis.hooks.hook import Hook
@@ -178,7 +178,7 @@ class Trainer:
                              f"{self.args.train_steps}")
         if self.args.log_steps < 1:
             raise ValueError(f"TrainingArguments.log_steps must be >= 1, got {self.args.log_steps}")
-        self._rank, self._world = rank_and_world()
+        self._rank, self._world = init_from_environment()
         self.model = model
         self.train_dataset = train_dataset
         self.eval_dataset = eval_dataset

@@ -52,7 +52,7 @@ class SparseOptimizer(Optimizer):
         if impl is None:
             config = dict(self._config, name=self._name, lr=float(self.param_groups[0]["lr"]),
                           grad_reduce_by=grad_reduce_by)
-            impl = _C.SparseOptimizer(config, world_size=_world_size())
+            impl = _C.SparseOptimizer(config)
             if self._groups:
                 impl.load_state(next(iter(self._groups.values())).state())
             self._groups[grad_reduce_by] = impl
@@ -80,10 +80,12 @@ class SparseOptimizer(Optimizer):
         self._local_step += 1
         if self._local_step % self._grad_accum_steps == 0:
             lr = float(self.param_groups[0]["lr"])
-            scale = 1.0 / self._grad_accum_steps
             for reduce_by, impl in self._groups.items():
+                # grad_reduce_by "worker": the sum over the ranks becomes their mean. The world
+                # size is read now: the process group may have been formed after this optimizer.
+                ranks = _world_size() if reduce_by == "worker" else 1
                 impl.set_lr(lr)
-                impl.step(self._table_refs(reduce_by), scale)
+                impl.step(self._table_refs(reduce_by), 1.0 / (self._grad_accum_steps * ranks))
         else:
             for table in self._tables:
                 table._handle.accumulate_gradients()

@@ -36,9 +36,9 @@ using TableRef = std::pair<EmbeddingHandle*, std::size_t>;
 
 class SparseOptimizerHandle {
  public:
-  SparseOptimizerHandle(const py::dict& kwargs, int64_t world_size)
-      : optimizer_(
-            optim::make_sparse_optimizer(config_of(kwargs), world_size, 0, "sparse optimizer")) {}
+  // The world size is 1 here: recis.optim folds the mean over the ranks into step()'s scale.
+  explicit SparseOptimizerHandle(const py::dict& kwargs)
+      : optimizer_(optim::make_sparse_optimizer(config_of(kwargs), 1, 0, "sparse optimizer")) {}
 
   void attach(EmbeddingHandle& handle, const std::string& table) {
     const std::size_t index = handle.table_index(table);
@@ -46,7 +46,7 @@ class SparseOptimizerHandle {
   }
 
   // Updates the rows of every table in `tables` that has a gradient; `scale` multiplies the
-  // gradients first (1 / accumulation steps).
+  // gradients first (1 / accumulation steps, and 1 / ranks for grad_reduce_by "worker").
   void step(const std::vector<TableRef>& tables, double scale) {
     py::gil_scoped_release release;
     std::vector<EmbeddingHandle*> accumulated;
@@ -75,7 +75,7 @@ class SparseOptimizerHandle {
 
 void bind_optim(py::module_& m) {
   py::class_<SparseOptimizerHandle>(m, "SparseOptimizer")
-      .def(py::init<const py::dict&, int64_t>(), py::arg("config"), py::arg("world_size") = 1)
+      .def(py::init<const py::dict&>(), py::arg("config"))
       .def("attach", &SparseOptimizerHandle::attach, py::arg("handle"), py::arg("table"))
       .def("step", &SparseOptimizerHandle::step, py::arg("tables"), py::arg("scale") = 1.0)
       .def("name", [](SparseOptimizerHandle& o) { return std::string(o.get().name()); })
