@@ -20,7 +20,6 @@
 #include "deepfm_bench_config.h"
 #include "executables.h"
 #include "recis/common/error.h"
-#include "recis/datagen/criteo_generator.h"
 #include "scratch_dir.h"
 
 namespace recis::bench {
@@ -58,12 +57,7 @@ int run_contention_bench(const std::vector<std::string>& args) {
   std::size_t rows = 200'000;
   parse_bench_flags("contention", args, {positive_integer_flag("--rows", &rows)});
   const ScratchDir dir("contention");
-  datagen::generate_criteo(
-      datagen::CriteoOptions().with_out_dir(dir.path() / "train").with_rows(rows).with_parts(2));
-  datagen::generate_criteo(datagen::CriteoOptions()
-                               .with_out_dir(dir.path() / "eval")
-                               .with_rows(rows / 20)
-                               .with_first_row(rows));
+  generate_deepfm_bench_data(dir.path(), rows, rows / 20, 2);
   const std::filesystem::path config = dir.path() / "deepfm.toml";
   std::ofstream(config) << deepfm_bench_config(dir.path(), 4096, false);
 

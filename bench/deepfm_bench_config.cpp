@@ -35,4 +35,16 @@ std::string deepfm_bench_config(const std::filesystem::path& dir, int64_t batch_
          (bf16 ? "true" : "false") + "\noutput = \"" + (dir / "out").string() + "\"\n";
 }
 
+datagen::GenerationSummary generate_deepfm_bench_data(const std::filesystem::path& dir,
+                                                      std::size_t rows, std::size_t eval_rows,
+                                                      std::size_t parts) {
+  const datagen::GenerationSummary train = datagen::generate_criteo(
+      datagen::CriteoOptions().with_out_dir(dir / "train").with_rows(rows).with_parts(parts));
+  datagen::generate_criteo(datagen::CriteoOptions()
+                               .with_out_dir(dir / "eval")
+                               .with_rows(eval_rows)
+                               .with_first_row(rows));
+  return train;
+}
+
 }  // namespace recis::bench

@@ -19,7 +19,6 @@
 #include "deepfm_bench_config.h"
 #include "executables.h"
 #include "recis/common/error.h"
-#include "recis/datagen/criteo_generator.h"
 #include "scratch_dir.h"
 
 namespace recis::bench {
@@ -57,14 +56,7 @@ int run_dist_bench(const std::vector<std::string>& args) {
     throw ConfigError("bench dist: --ranks must be >= 2 and divide --batch-size");
   }
   const ScratchDir dir("dist");
-  datagen::generate_criteo(datagen::CriteoOptions()
-                               .with_out_dir(dir.path() / "train")
-                               .with_rows(options.rows)
-                               .with_parts(4 * options.ranks));
-  datagen::generate_criteo(datagen::CriteoOptions()
-                               .with_out_dir(dir.path() / "eval")
-                               .with_rows(options.rows / 10)
-                               .with_first_row(options.rows));
+  generate_deepfm_bench_data(dir.path(), options.rows, options.rows / 10, 4 * options.ranks);
   const std::filesystem::path config = dir.path() / "deepfm.toml";
   std::ofstream(config) << deepfm_bench_config(dir.path(), options.batch_size, false);
 

@@ -77,12 +77,8 @@ int run_train_bench(const std::vector<std::string>& args) {
                      positive_integer_flag("--read-threads", &options.read_threads),
                      switch_flag("--breakdown", &options.breakdown)});
   const ScratchDir dir("train");
-  const datagen::GenerationSummary generated = datagen::generate_criteo(
-      datagen::CriteoOptions().with_out_dir(dir.path() / "train").with_rows(options.rows));
-  datagen::generate_criteo(datagen::CriteoOptions()
-                               .with_out_dir(dir.path() / "eval")
-                               .with_rows(options.eval_rows)
-                               .with_first_row(options.rows));
+  const datagen::GenerationSummary generated =
+      generate_deepfm_bench_data(dir.path(), options.rows, options.eval_rows);
   std::printf("data: %zu training + %zu eval rows, Bayes-optimal AUC %.4f\n", options.rows,
               options.eval_rows, generated.bayes_auc);
 
