@@ -59,10 +59,9 @@ def adopt_default_group() -> int:
     return world
 
 
-def all_reduce_sum(values, what):
-    """Sums a float64 vector over the ranks (Python's group); a failure names this rank, what was
-    reduced and the likely cause in one line."""
-    tensor = torch.tensor(values, dtype=torch.float64)
+def all_reduce(tensor, what):
+    """Sums `tensor` over the ranks in place (Python's group); a failure names this rank, what
+    was reduced and the likely cause in one line."""
     try:
         dist.all_reduce(tensor)
     except RuntimeError as error:
@@ -70,4 +69,9 @@ def all_reduce_sum(values, what):
         cause = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise RuntimeError(f"dist: rank {rank}/{world}: all_reduce of {what} failed: {cause} "
                            f"(another rank died or did not answer)") from None
-    return tensor.tolist()
+    return tensor
+
+
+def all_reduce_sum(values, what):
+    """A float64 vector summed over the ranks (all_reduce), as a list."""
+    return all_reduce(torch.tensor(values, dtype=torch.float64), what).tolist()

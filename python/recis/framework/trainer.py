@@ -42,7 +42,12 @@ from typing import List, Optional, Tuple
 import torch
 
 from recis import _C
-from recis._distributed import adopt_default_group, all_reduce_sum, init_from_environment
+from recis._distributed import (
+    adopt_default_group,
+    all_reduce,
+    all_reduce_sum,
+    init_from_environment,
+)
 from recis.framework.checkpoint_manager import CheckpointManager, Saver
 from recis.framework.metrics import get_global_metrics
 from recis.hooks.hook import Hook
@@ -354,13 +359,7 @@ class Trainer:
         grads = [p.grad for p in parameters if p.grad is not None]
         ranks = self._world if self._world > 1 and not self._ddp else 1
         if ranks > 1 and grads:
-            flat = torch.cat([g.reshape(-1) for g in grads])
-            try:
-                torch.distributed.all_reduce(flat)
-            except RuntimeError as error:
-                raise RuntimeError(f"dist: rank {self._rank}/{self._world}: all_reduce of the dense "
-                                   f"gradients failed: {str(error).strip().splitlines()[0]} "
-                                   f"(another rank died or did not answer)") from None
+            flat = all_reduce(torch.cat([g.reshape(-1) for g in grads]), "the dense gradients")
             offset = 0
             for g in grads:
                 g.copy_(flat[offset:offset + g.numel()].view_as(g))
