@@ -157,12 +157,7 @@ class OrcDataset(torch.utils.data.IterableDataset):
     def planned_batches(self):
         """Batches of this worker's shard in one pass (ours, not RecIS's: the Trainer's progress
         and ETA). Reads the files' footers."""
-        reader = self._reader or self._open_reader(restore=False)
-        try:
-            rows = reader.shard_rows()
-        finally:
-            if reader is not self._reader:
-                reader.close()
+        rows = _C.shard_rows(**self._reader_arguments())
         if self._drop_remainder:
             return rows // self._batch_size
         return -(-rows // self._batch_size)
@@ -172,13 +167,13 @@ class OrcDataset(torch.utils.data.IterableDataset):
         self._final_state = None
 
     # -- iteration ------------------------------------------------------------------------------
-    def _open_reader(self, restore=True):
+    def _reader_arguments(self):
         if not self._paths:
             raise ValueError("OrcDataset: no paths; call add_path() first")
         if not self._columns:
             raise ValueError("OrcDataset: no columns; declare them with varlen_feature/fixedlen_feature")
         read_dtype = _FLOAT_READ_DTYPES.get(self._dtype, "float32")
-        reader = _C.OrcReader(
+        return dict(
             paths=self._paths,
             batch_size=self._batch_size,
             worker_idx=int(self._worker_idx),
@@ -191,7 +186,10 @@ class OrcDataset(torch.utils.data.IterableDataset):
             float_dtype=read_dtype,
             columns=self._columns,
         )
-        if restore and self._load_state is not None:
+
+    def _open_reader(self):
+        reader = _C.OrcReader(**self._reader_arguments())
+        if self._load_state is not None:
             reader.restore(self._load_state)
             self._load_state = None
         return reader

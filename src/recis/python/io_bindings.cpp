@@ -1,12 +1,14 @@
 // recis._C.OrcReader: io::OrcDataset for recis.io.OrcDataset. Batches are decoded in the
 // dataset's C++ threads; next() waits for one with the GIL released and hands it over as a dict of
-// tensors and RaggedTensors. state()/restore() are the dataset's exact position as JSON text;
-// shard_rows() the rows of this worker's shard per epoch.
+// tensors and RaggedTensors. state()/restore() are the dataset's exact position as JSON text.
+// shard_rows(...) (the reader's arguments) counts the rows of a worker's shard per epoch from the
+// files' footers, starting no reader threads.
 // close() stops the threads; any later call raises ValueError. Calls from several Python threads
 // are serialized.
 #include <mutex>
 
 #include "recis/common/error.h"
+#include "recis/io/file_plan.h"
 #include "recis/io/orc_dataset.h"
 #include "recis/python/batch_convert.h"
 
@@ -48,16 +50,6 @@ class OrcReader {
     py::gil_scoped_release release;
     std::lock_guard<std::mutex> lock(mutex_);
     open().restore(parsed);
-  }
-
-  // The rows of this worker's shard in one epoch (the planned work, for progress).
-  uint64_t shard_rows() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    uint64_t rows = 0;
-    for (const io::WorkUnit& unit : open().plan().shard_units(0, open().options())) {
-      rows += unit.rows;
-    }
-    return rows;
   }
 
   void close() {
@@ -113,6 +105,25 @@ io::OrcDatasetOptions reader_options(const std::vector<std::string>& paths, int6
 }  // namespace
 
 void bind_io(py::module_& m) {
+  m.def(
+      "shard_rows",
+      [](const std::vector<std::string>& paths, int64_t batch_size, std::size_t worker_idx,
+         std::size_t worker_num, std::size_t read_threads, std::size_t prefetch,
+         bool drop_remainder, bool shuffle, uint64_t seed, const std::string& float_dtype,
+         const py::list& columns) {
+        const io::OrcDatasetOptions options =
+            reader_options(paths, batch_size, worker_idx, worker_num, read_threads, prefetch,
+                           drop_remainder, shuffle, seed, float_dtype, columns);
+        py::gil_scoped_release release;
+        uint64_t rows = 0;
+        for (const io::WorkUnit& unit : io::FilePlan::build(options).shard_units(0, options)) {
+          rows += unit.rows;
+        }
+        return rows;
+      },
+      py::arg("paths"), py::arg("batch_size"), py::arg("worker_idx"), py::arg("worker_num"),
+      py::arg("read_threads"), py::arg("prefetch"), py::arg("drop_remainder"), py::arg("shuffle"),
+      py::arg("seed"), py::arg("float_dtype"), py::arg("columns"));
   py::class_<OrcReader>(m, "OrcReader")
       .def(py::init([](const std::vector<std::string>& paths, int64_t batch_size,
                        std::size_t worker_idx, std::size_t worker_num, std::size_t read_threads,
@@ -128,7 +139,6 @@ void bind_io(py::module_& m) {
       .def("next", &OrcReader::next)
       .def("state", &OrcReader::state)
       .def("restore", &OrcReader::restore, py::arg("state"))
-      .def("shard_rows", &OrcReader::shard_rows)
       .def("close", &OrcReader::close);
 }
 
