@@ -1,9 +1,10 @@
 """How the recis package joins a distributed job: it adopts the process group of Python's
 torch.distributed (the default group and its store, after the user's or torchrun's
 init_process_group) for the engine, so sharded tables exchange rows on that group — no second
-store or group is formed. Called by EmbeddingEngine/HashTable before their first lookup and by the
-Trainer. RECIS_DIST_TIMEOUT_S (default 300) bounds each of the engine's collectives: a rank that
-died or hangs fails the others with an error naming the collective within it.
+store or group is formed. Called by EmbeddingEngine/HashTable before their first lookup, by the
+Trainer and by the metrics, whose collectives (all_reduce, broadcast) run on the adopted group too.
+RECIS_DIST_TIMEOUT_S (default 300) bounds each of these collectives: a rank that died or hangs
+fails the others with an error naming the collective within it.
 """
 
 import datetime
@@ -60,16 +61,20 @@ def adopt_default_group() -> int:
 
 
 def all_reduce(tensor, what):
-    """Sums `tensor` over the ranks in place (Python's group); a failure names this rank, what
-    was reduced and the likely cause in one line."""
-    try:
-        dist.all_reduce(tensor)
-    except RuntimeError as error:
-        rank, world = rank_and_world()
-        cause = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise RuntimeError(f"dist: rank {rank}/{world}: all_reduce of {what} failed: {cause} "
-                           f"(another rank died or did not answer)") from None
-    return tensor
+    """Sums `tensor` over the ranks in place; a failure names this rank, what was reduced and the
+    likely cause in one line. Runs on the engine's communicator over the default group (on a
+    private copy: see src/recis/python/dist_bindings.cpp for why not dist.all_reduce); without
+    a group of several ranks `tensor` is already the sum."""
+    if adopt_default_group() == 1:
+        return tensor
+    return _C.all_reduce_sum(tensor, what)
+
+
+def broadcast(tensor, source, what):
+    """Replaces `tensor` with rank `source`'s, in place (as all_reduce)."""
+    if adopt_default_group() == 1:
+        return tensor
+    return _C.broadcast(tensor, source, what)
 
 
 def all_reduce_sum(values, what):

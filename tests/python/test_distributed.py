@@ -4,7 +4,7 @@ and the engine's sharded tables run on that process group. Two ranks on batches 
 on batches of 1024 over the same rows (losses, rows, dense parameters, evaluation), with the
 Trainer's own gradient averaging or with DistributedDataParallel; a job stopped at a step resumes
 from the checkpoint all ranks wrote together and ends as the uninterrupted job; a rank that dies
-ends the other with a clear error."""
+ends the other with a clear error. The metrics (AUROC, GAUC) sum over the ranks."""
 
 import os
 import socket
@@ -18,6 +18,7 @@ import torch
 from conftest import REPO, run_recis
 
 SCRIPT = REPO / "tests" / "python" / "dist_train.py"
+METRICS_SCRIPT = REPO / "tests" / "python" / "dist_metrics.py"
 
 
 @pytest.fixture(scope="module")
@@ -147,3 +148,25 @@ def test_a_dead_rank_ends_the_job_with_a_clear_error(data, tmp_path):
     assert code0 != 0
     assert "dist: rank 0/2" in err0 and "another rank died" in err0, err0[-2000:]
     assert time.monotonic() - start < 120
+
+
+def test_the_metrics_sum_over_the_ranks(tmp_path):
+    def run(world):
+        processes = []
+        port = free_port()
+        for rank in range(world):
+            env = dict(os.environ, RANK=str(rank), WORLD_SIZE=str(world), MASTER_ADDR="127.0.0.1",
+                       MASTER_PORT=str(port), RECIS_DIST_TIMEOUT_S="20")
+            processes.append(subprocess.Popen([sys.executable, str(METRICS_SCRIPT), str(tmp_path)],
+                                              env=env, stderr=subprocess.PIPE, text=True))
+        for process in processes:
+            assert process.wait(timeout=120) == 0, process.stderr.read()
+        return [torch.load(tmp_path / f"metrics{rank}.pt") for rank in range(world)]
+
+    one = run(1)[0]
+    two = run(2)
+    for rank in two:  # every rank holds the counts of both halves: the whole set's
+        assert torch.equal(rank["tp"], one["tp"])
+        assert rank["auc"] == one["auc"]
+        assert rank["gauc"] == pytest.approx(one["gauc"], abs=1e-12)
+    assert 0.6 < one["auc"] < 0.9

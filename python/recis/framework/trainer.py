@@ -46,6 +46,7 @@ from recis._distributed import (
     adopt_default_group,
     all_reduce,
     all_reduce_sum,
+    broadcast,
     init_from_environment,
 )
 from recis.framework.checkpoint_manager import CheckpointManager, Saver
@@ -380,7 +381,7 @@ class Trainer:
             return
         for tensor in list(self.model.parameters()) + list(self.model.buffers()):
             with torch.no_grad():
-                torch.distributed.broadcast(tensor.data, src=0)
+                broadcast(tensor.data, 0, "the dense state")
 
     def _zero_grad(self, force=False):
         if self.dense_optimizer is not None:

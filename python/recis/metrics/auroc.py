@@ -10,6 +10,8 @@ group first when dist_sync_on_step); compute() is the AUC so far; reset() zeroes
 import torch
 from torch import nn
 
+from recis._distributed import all_reduce, rank_and_world
+
 
 class AUROC(nn.Module):
     def __init__(self, num_thresholds=200, dist_sync_on_step=False):
@@ -58,12 +60,9 @@ class AUROC(nn.Module):
         return self._area(*self._counts(predictions, labels))
 
     def sync(self, tp, fp, tn, fn):
-        import torch.distributed as dist
-
-        if not (dist.is_available() and dist.is_initialized()):
+        if rank_and_world()[1] == 1:
             return tp, fp, tn, fn
-        stacked = torch.stack([tp, fp, tn, fn])
-        dist.all_reduce(stacked)
+        stacked = all_reduce(torch.stack([tp, fp, tn, fn]), "the AUC counts")
         return tuple(stacked.unbind(0))
 
     def update(self, predictions, labels):

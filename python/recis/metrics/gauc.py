@@ -7,6 +7,7 @@ group of a batch, a bug there), every group counts, and groups need not be conti
 import torch
 
 from recis import _C
+from recis._distributed import all_reduce_sum
 
 
 class Gauc(torch.nn.Module):
@@ -29,12 +30,7 @@ class Gauc(torch.nn.Module):
         labels = labels.reshape(-1).float()
         value, _, _ = _C.gauc(predictions, labels, indicators)
         count = float(_used_samples(labels, indicators))
-        total = torch.tensor([value * count if count else 0.0, count], dtype=torch.float64)
-        import torch.distributed as dist
-
-        if dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1:
-            dist.all_reduce(total)
-        auc_sum, count = float(total[0]), float(total[1])
+        auc_sum, count = all_reduce_sum([value * count if count else 0.0, count], "the GAUC")
         self._aucs += auc_sum
         self._counts += count
         return auc_sum / max(count, 1.0), self._aucs / max(self._counts, 1.0)

@@ -142,18 +142,52 @@ std::vector<torch::Tensor> Communicator::all_gather_equal(const torch::Tensor& t
   return std::move(outputs[0]);
 }
 
-void Communicator::all_reduce_sum(std::vector<torch::Tensor>& tensors, const char* what) {
+namespace {
+
+// Runs one collective per tensor, each alone and in place: start(one) issues it on {tensor}.
+template <typename Start>
+void each_in_place(std::vector<torch::Tensor>& tensors, const char* collective, const char* what,
+                   const DistEnv& env, std::chrono::milliseconds timeout, CommunicatorStats& stats,
+                   Start start) {
   for (torch::Tensor& tensor : tensors) {
-    const Clock::time_point start = Clock::now();
+    const Clock::time_point began = Clock::now();
     if (!tensor.is_contiguous()) {
-      throw Error(std::string("dist: all_reduce of ") + what + ": tensors must be contiguous");
+      throw Error(std::string("dist: ") + collective + " of " + what +
+                  ": tensors must be contiguous");
     }
     std::vector<torch::Tensor> one{tensor};
-    const int64_t bytes = tensor.numel() * static_cast<int64_t>(tensor.element_size());
-    stats_.bytes_sent += bytes;
-    stats_.bytes_received += bytes;
-    wait_for(impl_->group->allreduce(one), env_, timeout_, "all_reduce", what, stats_, start);
+    wait_for(start(one), env, timeout, collective, what, stats, began);
   }
+}
+
+int64_t bytes_of(const torch::Tensor& tensor) {
+  return tensor.numel() * static_cast<int64_t>(tensor.element_size());
+}
+
+}  // namespace
+
+void Communicator::all_reduce_sum(std::vector<torch::Tensor>& tensors, const char* what) {
+  each_in_place(tensors, "all_reduce", what, env_, timeout_, stats_,
+                [&](std::vector<torch::Tensor>& one) {
+                  stats_.bytes_sent += bytes_of(one[0]);
+                  stats_.bytes_received += bytes_of(one[0]);
+                  return impl_->group->allreduce(one);
+                });
+}
+
+void Communicator::broadcast(std::vector<torch::Tensor>& tensors, int source, const char* what) {
+  if (source < 0 || source >= env_.world_size) {
+    throw Error(std::string("dist: broadcast of ") + what + ": source rank " +
+                std::to_string(source) + " is not in 0.." + std::to_string(env_.world_size - 1));
+  }
+  c10d::BroadcastOptions options;
+  options.rootRank = source;
+  each_in_place(tensors, "broadcast", what, env_, timeout_, stats_,
+                [&](std::vector<torch::Tensor>& one) {
+                  (env_.rank == source ? stats_.bytes_sent : stats_.bytes_received) +=
+                      bytes_of(one[0]);
+                  return impl_->group->broadcast(one, options);
+                });
 }
 
 torch::Tensor Communicator::all_gather_rows(const torch::Tensor& rows, const char* what) {

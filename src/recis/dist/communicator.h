@@ -3,6 +3,7 @@
 // collectives RecIS needs, on CPU tensors, each waited for with the job's timeout:
 //   all_to_all   rows of a tensor to every rank (the embedding exchange),
 //   all_reduce_sum   in place (dense gradients, counters),
+//   broadcast        in place from one rank (the Python Trainer's starting dense state),
 //   all_gather_rows  variable-length rows from every rank (evaluation predictions),
 //   and the store's set/get (small text, e.g. checkpoint manifests).
 // A rank that died or hangs makes every collective of the others fail within the timeout with a
@@ -62,6 +63,8 @@ class Communicator {
                            const std::vector<int64_t>& recv_rows, const char* what);
   // Each tensor summed over all ranks, in place (contiguous float or int64).
   void all_reduce_sum(std::vector<torch::Tensor>& tensors, const char* what);
+  // Each tensor replaced by rank `source`'s, in place (contiguous, same shape on all ranks).
+  void broadcast(std::vector<torch::Tensor>& tensors, int source, const char* what);
   // Every rank's rows (any count, same trailing shape and dtype) concatenated in rank order.
   torch::Tensor all_gather_rows(const torch::Tensor& rows, const char* what);
 
