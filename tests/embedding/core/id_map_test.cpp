@@ -112,6 +112,30 @@ TEST(IdMap, RowsStayStableWhileTheTableGrowsFromEmptyToAMillion) {
   EXPECT_EQ(map.size(), 1'001'000u);
 }
 
+TEST(IdMap, ReservingAheadKeepsEntriesAndHandsOutTheSameRows) {
+  std::vector<int64_t> ids(200'000);
+  for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<int64_t>(i * 0x9E3779B97F4A7C15ULL);
+  const std::span<const int64_t> before(ids.data(), 1000), after(ids.data() + 1000, ids.size() - 1000);
+  IdMap grown(16), reserved(16);
+  std::vector<int64_t> grown_rows(ids.size()), reserved_rows(ids.size());
+  grown.find_or_insert(before, std::span(grown_rows).first(1000));
+  reserved.find_or_insert(before, std::span(reserved_rows).first(1000));
+  const std::size_t bytes_before = reserved.memory_bytes();
+  reserved.reserve_more(after.size());
+  EXPECT_GT(reserved.memory_bytes(), bytes_before + after.size() * 5);  // >= 5 B a slot, at once
+  std::vector<int64_t> found(1000);
+  reserved.find(before, found);
+  EXPECT_EQ(found, std::vector<int64_t>(reserved_rows.begin(), reserved_rows.begin() + 1000));
+  reserved.reserve_more(0);  // never shrinks
+  grown.find_or_insert(after, std::span(grown_rows).subspan(1000));
+  reserved.find_or_insert(after, std::span(reserved_rows).subspan(1000));
+  EXPECT_EQ(reserved_rows, grown_rows);
+  std::vector<int64_t> all(ids.size());
+  reserved.find(ids, all);
+  EXPECT_EQ(all, grown_rows);
+  EXPECT_EQ(reserved.size(), ids.size());
+}
+
 TEST(IdMap, ExtremeIdsAndBytesPerEntry) {
   IdMap map(1);
   const std::vector<int64_t> ids = {INT64_MIN, INT64_MAX, 0, -1, 1};

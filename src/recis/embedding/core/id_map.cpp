@@ -1,6 +1,7 @@
 #include "recis/embedding/core/id_map.h"
 
 #include <bit>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -182,6 +183,17 @@ void IdMap::for_each_in_shard(std::size_t shard,
                               FunctionRef<void(int64_t id, int64_t row)> fn) const {
   std::lock_guard lock(shards_[shard].mutex);
   shards_[shard].map.for_each([&](int64_t id, uint32_t local) { fn(id, row_of(shard, local)); });
+}
+
+void IdMap::reserve_more(std::size_t more) {
+  // Ids spread over the shards by hash: allow each shard its share plus a few standard
+  // deviations, so that hardly any shard still has to grow.
+  const double share = static_cast<double>(more) / static_cast<double>(num_shards());
+  const auto per_shard = static_cast<std::size_t>(share + 4 * std::sqrt(share) + 16);
+  for (std::size_t s = 0; s < num_shards(); ++s) {
+    std::lock_guard lock(shards_[s].mutex);
+    shards_[s].map.reserve(shards_[s].map.size() + per_shard);
+  }
 }
 
 std::size_t IdMap::size() const {

@@ -54,6 +54,10 @@ class IdMap {
   // The same for one shard (shard < num_shards()): threads may walk different shards at once.
   void for_each_in_shard(std::size_t shard, FunctionRef<void(int64_t id, int64_t row)> fn) const;
 
+  // Grows every shard at once so that `more` ids beyond size() fit without the rehashes one by
+  // one growth would make (a checkpoint load knows its row count).
+  void reserve_more(std::size_t more);
+
   std::size_t size() const;
   // Every row handed out so far is below this bound.
   int64_t row_bound() const;

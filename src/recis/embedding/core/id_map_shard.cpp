@@ -89,6 +89,12 @@ void IdMapShard::for_each(FunctionRef<void(int64_t id, uint32_t local)> fn) cons
   }
 }
 
+void IdMapShard::reserve(std::size_t entries) {
+  std::size_t groups = group_mask_ + 1;
+  while (max_filled(groups * kGroup) < entries) groups *= 2;
+  if (groups > group_mask_ + 1) rehash(groups);
+}
+
 void IdMapShard::rehash(std::size_t new_groups) {
   HugePageArray<Group> old_groups = std::move(groups_);
   const std::size_t old_group_count = old_groups.data() ? group_mask_ + 1 : 0;

@@ -63,6 +63,8 @@ class IdMapShard {
   std::size_t erase_if(FunctionRef<bool(int64_t id, uint32_t local)> pred, bool retire = false);
   void release_retired();
   void for_each(FunctionRef<void(int64_t id, uint32_t local)> fn) const;
+  // Grows (one rehash) so that `entries` ids fit without another.
+  void reserve(std::size_t entries);
 
   std::size_t size() const { return size_; }
   // Every local index handed out so far is below this.

@@ -58,6 +58,8 @@ class TableCore {
   enum class NewRows { kZeroed, kCallerWritesAll };
   void restore(std::span<const int64_t> ids, std::span<const RowMeta> metas,
                std::span<int64_t> rows, NewRows new_rows = NewRows::kZeroed);
+  // Room for about `rows` more ids in the id map at once (before a restore of that many).
+  void reserve_more(std::size_t rows) { map_.reserve_more(rows); }
 
   // Frees the rows of the present ids (a delta's evicted ids); returns how many it freed. Must not
   // run concurrently with lookups of the same ids.

@@ -61,6 +61,13 @@ void FileDescriptor::write_at(uint64_t offset, std::span<const std::byte> bytes)
   }
 }
 
+void FileDescriptor::will_need(uint64_t offset, uint64_t bytes) const {
+  if (bytes > 0) {
+    ::posix_fadvise(fd_, static_cast<off_t>(offset), static_cast<off_t>(bytes),
+                    POSIX_FADV_WILLNEED);
+  }
+}
+
 void FileDescriptor::read_at(uint64_t offset, std::span<std::byte> out) const {
   const uint64_t first = offset, size = out.size();
   while (!out.empty()) {

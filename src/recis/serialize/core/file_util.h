@@ -36,6 +36,10 @@ class FileDescriptor {
   void write_at(uint64_t offset, std::span<const std::byte> bytes) const;  // full pwrite
   // Reads exactly out.size() bytes at offset; throws naming the path when the file ends first.
   void read_at(uint64_t offset, std::span<std::byte> out) const;
+  // Asks the kernel to start reading [offset, offset + bytes) into the page cache now, so that a
+  // later read_at of it does not wait for the disk (posix_fadvise WILLNEED; advice only: a
+  // kernel that declines changes nothing).
+  void will_need(uint64_t offset, uint64_t bytes) const;
   void sync() const;  // fsync
   void close();       // reports a failing close(2) (delayed write errors) as IoError
 

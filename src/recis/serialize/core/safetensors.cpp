@@ -409,6 +409,13 @@ void SafeTensorsReader::read(std::size_t tensor, uint64_t offset, std::span<std:
   chunks_.add({file_offset, out.size(), crc32c(out.data(), out.size())});
 }
 
+void SafeTensorsReader::prefetch(std::size_t tensor, uint64_t offset, uint64_t bytes) const {
+  if (tensor >= tensors_.size()) return;
+  const uint64_t size = tensors_[tensor].end - tensors_[tensor].begin;
+  if (offset >= size) return;
+  file_.will_need(data_start_ + tensors_[tensor].begin + offset, std::min(bytes, size - offset));
+}
+
 FileDigest SafeTensorsReader::digest_of_reads() const {
   return {file_bytes_, combine_covering_chunks(path_, tensors_, data_start_, file_bytes_,
                                                header_crc_, chunks_.sorted(), "read")};

@@ -134,6 +134,9 @@ class SafeTensorsReader {
   // pread of bytes [offset, offset + out.size()) of a tensor; thread-safe; throws on a short
   // read. Records the chunk's CRC-32C for digest_of_reads().
   void read(std::size_t tensor, uint64_t offset, std::span<std::byte> out) const;
+  // Starts reading bytes [offset, offset + bytes) of a tensor (clamped to it) into the page cache
+  // in the background, for a read() soon after (FileDescriptor::will_need); thread-safe.
+  void prefetch(std::size_t tensor, uint64_t offset, uint64_t bytes) const;
   // After reads that covered every tensor's bytes exactly once, the whole file's digest (header
   // included); throws recis::Error naming the file when they did not.
   FileDigest digest_of_reads() const;

@@ -21,6 +21,8 @@ using embedding::TableCore;
 
 // Rows per chunk: one task writes or reads this many rows of every tensor.
 constexpr std::size_t kChunkRows = 16384;
+// How many chunks ahead of the one it builds a loading thread has the kernel read.
+constexpr std::size_t kPrefetchChunks = 8;
 
 DType dtype_of(ElementType type) {
   switch (type) {
@@ -325,6 +327,22 @@ std::vector<int64_t> load_rows_file(TableCore& table, const SafeTensorsReader& f
           index_of(file, "count"), {}};
   for (const SlotSpec& slot : layout.slots) index.slots.push_back(index_of(file, slot.name));
 
+  // The file is columnar: a chunk of rows reads one range of every tensor. Those interleaved
+  // streams defeat the kernel's sequential readahead, so each thread asks for its next chunks'
+  // ranges ahead itself; the disk then reads while the thread builds rows (cold loads ran at a
+  // quarter of the warm speed without this).
+  const std::vector<std::size_t> every_tensor = [&] {
+    std::vector<std::size_t> all{index.ids, index.embedding, index.last_step, index.count};
+    all.insert(all.end(), index.slots.begin(), index.slots.end());
+    return all;
+  }();
+  auto prefetch_chunk = [&](std::size_t chunk) {
+    for (const std::size_t tensor : every_tensor) {
+      const uint64_t row_bytes = file.tensors()[tensor].bytes() / std::max<std::size_t>(1, layout.rows);
+      file.prefetch(tensor, chunk * kChunkRows * row_bytes, kChunkRows * row_bytes);
+    }
+  };
+  table.reserve_more(layout.rows / static_cast<std::size_t>(std::max(1, shard.world)));
   const std::size_t chunks = (layout.rows + kChunkRows - 1) / kChunkRows;
   pool.parallel_for(chunks, 1, [&](std::size_t first, std::size_t last) {
     std::vector<int64_t> ids, rows;
@@ -333,7 +351,11 @@ std::vector<int64_t> load_rows_file(TableCore& table, const SafeTensorsReader& f
     std::vector<std::size_t> kept;  // positions in the chunk of the rows this rank keeps
     std::vector<std::byte> buffer;
     std::vector<float> values(layout.dim);
+    for (std::size_t ahead = first; ahead < std::min(last, first + kPrefetchChunks); ++ahead) {
+      prefetch_chunk(ahead);
+    }
     for (std::size_t chunk = first; chunk < last; ++chunk) {
+      if (chunk + kPrefetchChunks < last) prefetch_chunk(chunk + kPrefetchChunks);
       const std::size_t begin = chunk * kChunkRows;
       const std::size_t count = std::min(layout.rows, begin + kChunkRows) - begin;
       ids.resize(count);
