@@ -38,6 +38,39 @@ TEST(CsvReaderTest, QuotesCommasNewlinesAndEmptyFields) {
   EXPECT_FALSE(reader.next(fields));
 }
 
+TEST(CsvReaderTest, RecordsAcrossReadBlocksAndRecordsOfChangingWidth) {
+  // More than two of the reader's 1 MiB blocks: fields, quotes and line ends fall on every
+  // block boundary somewhere; records alternate between 3 and 1 fields (reused field strings).
+  std::string text;
+  std::vector<std::vector<std::string>> expected;
+  for (int record = 0; text.size() < (std::size_t{5} << 19); ++record) {
+    if (record % 2 == 0) {
+      const std::string plain(static_cast<std::size_t>(record % 97), 'x');
+      const std::string quoted = "q\"\"" + std::to_string(record) + ",\n";
+      text += plain + ",\"" + quoted + "\"," + std::to_string(record) + (record % 3 ? "\r\n" : "\n");
+      expected.push_back({plain, "q\"" + std::to_string(record) + ",\n", std::to_string(record)});
+    } else {
+      text += "only" + std::to_string(record) + "\n";
+      expected.push_back({"only" + std::to_string(record)});
+    }
+  }
+  std::istringstream in(text);
+  CsvReader reader(in, "big.csv");
+  std::vector<CsvField> fields;
+  uint64_t line = 1;
+  for (const std::vector<std::string>& want : expected) {
+    ASSERT_TRUE(reader.next(fields));
+    ASSERT_EQ(reader.record_line(), line);
+    line += want.size() == 3 ? 2 : 1;  // the quoted field holds a newline
+    ASSERT_EQ(fields.size(), want.size()) << "line " << reader.record_line();
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      ASSERT_EQ(fields[i].text, want[i]) << "line " << reader.record_line();
+      ASSERT_EQ(fields[i].quoted, want.size() == 3 && i == 1);
+    }
+  }
+  EXPECT_FALSE(reader.next(fields));
+}
+
 TEST(CsvReaderTest, UnterminatedQuoteNamesItsLine) {
   std::istringstream in("ok\n\"never ends\n");
   CsvReader reader(in, "in.csv");

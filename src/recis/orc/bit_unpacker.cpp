@@ -70,16 +70,4 @@ int decode_bit_width(int code) {
   return kWide[(code - 24) & 7];
 }
 
-int closest_fixed_bits(int bits) {
-  if (bits <= 24) return bits < 1 ? 1 : bits;
-  if (bits <= 26) return 26;
-  if (bits <= 28) return 28;
-  if (bits <= 30) return 30;
-  if (bits <= 32) return 32;
-  if (bits <= 40) return 40;
-  if (bits <= 48) return 48;
-  if (bits <= 56) return 56;
-  return 64;
-}
-
 }  // namespace recis::orc

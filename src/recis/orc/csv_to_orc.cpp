@@ -1,5 +1,6 @@
 #include "recis/orc/csv_to_orc.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -35,15 +36,24 @@ std::int64_t parse_integer(std::string_view text, const Type& type, const CellPl
   return value;
 }
 
+bool equals_ignoring_case(std::string_view text, std::string_view lower) {
+  return text.size() == lower.size() &&
+         std::equal(text.begin(), text.end(), lower.begin(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) == b;
+         });
+}
+
 bool parse_boolean(std::string_view text, const Type& type, const CellPlace& place) {
-  std::string lower(text);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lower == "true" || lower == "1") return true;
-  if (lower == "false" || lower == "0") return false;
+  if (text == "1" || equals_ignoring_case(text, "true")) return true;
+  if (text == "0" || equals_ignoring_case(text, "false")) return false;
   bad_cell(place, text, type, "expected true, false, 1 or 0");
 }
 
 double parse_double(std::string_view text, const Type& type, const CellPlace& place) {
+  // The common case without a copy; strtod decides the rest (hex, out of range, a leading '+').
+  double fast = 0;
+  const auto [fast_end, fast_error] = std::from_chars(text.data(), text.data() + text.size(), fast);
+  if (fast_error == std::errc() && fast_end == text.data() + text.size()) return fast;
   const std::string copy(text);
   char* end = nullptr;
   errno = 0;

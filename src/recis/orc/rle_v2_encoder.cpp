@@ -1,6 +1,7 @@
 #include "recis/orc/rle_v2_encoder.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <limits>
 
@@ -28,7 +29,7 @@ int closest_aligned_bits(int bits) {
 int bits_needed(std::uint64_t value) { return closest_fixed_bits(std::bit_width(value)); }
 
 // The 5-bit code of a width closest_fixed_bits() returned.
-int width_code(int bits) {
+constexpr int width_code(int bits) {
   if (bits <= 24) return bits - 1;
   switch (bits) {
     case 26: return 24;
@@ -42,52 +43,65 @@ int width_code(int bits) {
   }
 }
 
-int width_from_code(int code) {
-  static constexpr int kWidths[] = {26, 28, 30, 32, 40, 48, 56, 64};
-  return code < 24 ? code + 1 : kWidths[code - 24];
-}
-
-// The smallest width that holds all but floor(count * (1 - p)) of the values (the Apache
-// writers' percentile, floating-point rounding included).
-int percentile_bits(const std::uint64_t* values, int count, double p) {
-  int histogram[32] = {};
-  for (int i = 0; i < count; ++i) ++histogram[width_code(bits_needed(values[i]))];
-  int allowed_above = static_cast<int>(count * (1.0 - p));
-  for (int code = 31; code >= 0; --code) {
-    allowed_above -= histogram[code];
-    if (allowed_above < 0) return width_from_code(code);
+// How many of a block's values need each width code: one pass answers several percentiles.
+class WidthHistogram {
+ public:
+  WidthHistogram(const std::uint64_t* values, int count) : count_(count) {
+    static constexpr auto kCodeOfBitWidth = [] {
+      std::array<std::uint8_t, 65> codes{};
+      for (int width = 0; width <= 64; ++width) {
+        codes[static_cast<std::size_t>(width)] =
+            static_cast<std::uint8_t>(width_code(closest_fixed_bits(width)));
+      }
+      return codes;
+    }();
+    for (int i = 0; i < count; ++i) ++histogram_[kCodeOfBitWidth[std::bit_width(values[i])]];
   }
-  return 0;
-}
 
-// Packs `count` values of `bits` bits each, most significant bit first, padding the last byte.
+  // The smallest width that holds all but floor(count * (1 - p)) of the values (the Apache
+  // writers' percentile, floating-point rounding included).
+  int percentile_bits(double p) const {
+    int allowed_above = static_cast<int>(count_ * (1.0 - p));
+    for (int code = 31; code >= 0; --code) {
+      allowed_above -= histogram_[code];
+      if (allowed_above < 0) return decode_bit_width(code);
+    }
+    return 0;
+  }
+
+ private:
+  int count_;
+  int histogram_[32] = {};
+};
+
+// Packs `count` (at most kMaxBlock) values of `bits` bits each, most significant bit first,
+// padding the last byte; one write to the stream.
 void write_bit_packed(OutputStream& out, const std::uint64_t* values, int count, int bits) {
+  std::array<std::uint8_t, RleV2Encoder::kMaxBlock * 8> packed;
+  std::size_t size = 0;
   if (bits % 8 == 0) {
     for (int i = 0; i < count; ++i) {
       for (int shift = bits - 8; shift >= 0; shift -= 8) {
-        out.write_byte(static_cast<std::uint8_t>(values[i] >> shift));
+        packed[size++] = static_cast<std::uint8_t>(values[i] >> shift);
       }
     }
-    return;
-  }
-  std::uint32_t current = 0;  // bits not yet written, right-aligned
-  int current_bits = 0;
-  for (int i = 0; i < count; ++i) {
-    int remaining = bits;
-    while (remaining > 0) {
-      const int take = std::min(remaining, 8 - current_bits);
-      remaining -= take;
-      const auto piece = static_cast<std::uint32_t>((values[i] >> remaining) & ((1u << take) - 1));
-      current = (current << take) | piece;
-      current_bits += take;
-      if (current_bits == 8) {
-        out.write_byte(static_cast<std::uint8_t>(current));
-        current = 0;
-        current_bits = 0;
+  } else {
+    // Widths that are not whole bytes are at most 30 bits: the pending bits (< 8) and one value
+    // fit in the accumulator.
+    const std::uint64_t mask = (std::uint64_t{1} << bits) - 1;
+    std::uint64_t pending = 0;  // the low `pending_bits` bits are not yet written
+    int pending_bits = 0;
+    for (int i = 0; i < count; ++i) {
+      pending = (pending << bits) | (values[i] & mask);
+      pending_bits += bits;
+      while (pending_bits >= 8) {
+        pending_bits -= 8;
+        packed[size++] = static_cast<std::uint8_t>(pending >> pending_bits);
       }
     }
+    if (pending_bits > 0) packed[size++] = static_cast<std::uint8_t>(pending << (8 - pending_bits));
   }
-  if (current_bits > 0) out.write_byte(static_cast<std::uint8_t>(current << (8 - current_bits)));
+  out.write(packed.data(), size);
 }
 
 void write_header(OutputStream& out, SubEncoding encoding, int width_code_value, int count) {
@@ -192,12 +206,14 @@ void RleV2Encoder::write_block(int count) {
     return;
   }
   for (int i = 0; i < count; ++i) scratch_[i] = encode_sign(values_[i]);
-  const int bits_100 = percentile_bits(scratch_, count, 1.0);
-  const int bits_90 = percentile_bits(scratch_, count, 0.9);
+  const WidthHistogram widths(scratch_, count);
+  const int bits_100 = widths.percentile_bits(1.0);
+  const int bits_90 = widths.percentile_bits(0.9);
   if (bits_100 - bits_90 > 1 && min > -kMaxPatchedBase && min < kMaxPatchedBase) {
     for (int i = 0; i < count; ++i) scratch_[i] = static_cast<std::uint64_t>(values_[i] - min);
-    const int reduced_95 = percentile_bits(scratch_, count, 0.95);
-    const int reduced_100 = percentile_bits(scratch_, count, 1.0);
+    const WidthHistogram reduced(scratch_, count);
+    const int reduced_95 = reduced.percentile_bits(0.95);
+    const int reduced_100 = reduced.percentile_bits(1.0);
     if (reduced_100 != reduced_95 && write_patched_base(count, min, reduced_95, reduced_100)) {
       return;
     }
@@ -207,7 +223,7 @@ void RleV2Encoder::write_block(int count) {
 
 void RleV2Encoder::write_direct(int count) {
   for (int i = 0; i < count; ++i) scratch_[i] = encode_sign(values_[i]);
-  const int bits = closest_aligned_bits(percentile_bits(scratch_, count, 1.0));
+  const int bits = closest_aligned_bits(WidthHistogram(scratch_, count).percentile_bits(1.0));
   write_header(out_, SubEncoding::Direct, width_code(bits), count);
   write_bit_packed(out_, scratch_, count, bits);
 }
