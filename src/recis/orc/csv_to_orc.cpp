@@ -288,36 +288,48 @@ void check_schema(const Type& schema) {
 
 }  // namespace
 
-std::uint64_t csv_to_orc(std::istream& input, const std::string& input_name,
-                         const std::filesystem::path& output, const Type& schema,
-                         const CsvToOrcOptions& options) {
+CsvBatchReader::CsvBatchReader(std::istream& input, std::string input_name, const Type& schema,
+                               bool header)
+    : schema_(schema), input_name_(std::move(input_name)),
+      reader_(std::make_unique<CsvReader>(input, input_name_)) {
   check_schema(schema);
-  CsvReader reader(input, input_name);
-  Writer writer(output, schema, options.writer);
-  auto batch = make_column_vector(schema);
-  auto& root = static_cast<StructVector&>(*batch);
-  std::vector<CsvField> fields;
-  std::uint64_t rows = 0;
-  if (options.header) reader.next(fields);
-  while (reader.next(fields)) {
-    if (fields.size() != schema.num_children()) {
-      throw ConfigError(input_name + " line " + std::to_string(reader.record_line()) + ": " +
-                        std::to_string(fields.size()) + " columns, the schema has " +
-                        std::to_string(schema.num_children()));
+  if (header) reader_->next(fields_);
+}
+
+CsvBatchReader::~CsvBatchReader() = default;
+
+std::size_t CsvBatchReader::next(ColumnVector& batch, std::size_t max_rows) {
+  batch.clear();
+  auto& root = static_cast<StructVector&>(batch);
+  std::size_t rows = 0;
+  while (rows < max_rows && reader_->next(fields_)) {
+    if (fields_.size() != schema_.num_children()) {
+      throw ConfigError(input_name_ + " line " + std::to_string(reader_->record_line()) + ": " +
+                        std::to_string(fields_.size()) + " columns, the schema has " +
+                        std::to_string(schema_.num_children()));
     }
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-      const CellPlace place{reader, i + 1, schema.field_names()[i]};
-      const bool is_null = fields[i].text.empty() && !fields[i].quoted;
-      append_cell(schema.child(i), fields[i].text, is_null, *root.fields[i], place);
+    for (std::size_t i = 0; i < fields_.size(); ++i) {
+      const CellPlace place{*reader_, i + 1, schema_.field_names()[i]};
+      const bool is_null = fields_[i].text.empty() && !fields_[i].quoted;
+      append_cell(schema_.child(i), fields_[i].text, is_null, *root.fields[i], place);
     }
     ++root.num_rows;
     ++rows;
-    if (root.num_rows == options.batch_rows) {
-      writer.add(*batch);
-      batch->clear();
-    }
   }
-  writer.add(*batch);
+  return rows;
+}
+
+std::uint64_t csv_to_orc(std::istream& input, const std::string& input_name,
+                         const std::filesystem::path& output, const Type& schema,
+                         const CsvToOrcOptions& options) {
+  CsvBatchReader batches(input, input_name, schema, options.header);
+  Writer writer(output, schema, options.writer);
+  auto batch = make_column_vector(schema);
+  std::uint64_t rows = 0;
+  while (const std::size_t read = batches.next(*batch, options.batch_rows)) {
+    writer.add(*batch);
+    rows += read;
+  }
   writer.close();
   return rows;
 }
