@@ -25,6 +25,7 @@ constexpr char kCellSyntax[] =
 struct FromCsvOptions {
   std::string schema;
   std::string compression = "zstd";
+  std::string compression_strategy = "speed";
   std::size_t block_size = 256 * 1024;
   std::uint64_t stripe_size = 64ull << 20;
   std::uint32_t row_index_stride = 10000;
@@ -39,6 +40,8 @@ void run_from_csv(const FromCsvOptions& options) {
   orc::CsvToOrcOptions convert;
   convert.header = options.header;
   convert.writer.compression = orc::compression_from_name(options.compression);
+  convert.writer.compression_strategy =
+      orc::compression_strategy_from_name(options.compression_strategy);
   convert.writer.compression_block_size = options.block_size;
   convert.writer.stripe_size = options.stripe_size;
   convert.writer.row_index_stride = options.row_index_stride;
@@ -55,6 +58,9 @@ void setup_from_csv(CLI::App& command) {
   command.add_option("--schema", options->schema, "ORC schema, e.g. 'struct<id:bigint,tags:array<string>>'")
       ->required();
   command.add_option("--compression", options->compression, "none | zlib | snappy | lzo | lz4 | zstd")
+      ->capture_default_str();
+  command.add_option("--compression-strategy", options->compression_strategy,
+                     "speed (zlib level 2, zstd 1; Apache's default) | compression (zlib 6, zstd 3)")
       ->capture_default_str();
   command.add_option("--block-size", options->block_size, "compression chunk size in bytes")
       ->capture_default_str();

@@ -20,9 +20,8 @@ namespace {
 // Raw deflate (window bits -15), as ORC stores zlib chunks: no zlib header or checksum.
 class ZlibCompressor final : public Compressor {
  public:
-  ZlibCompressor() {
-    if (deflateInit2(&stream_, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) !=
-        Z_OK) {
+  explicit ZlibCompressor(int level) {
+    if (deflateInit2(&stream_, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
       throw Error("zlib: deflateInit2 failed");
     }
   }
@@ -100,7 +99,7 @@ class Lz4Compressor final : public Compressor {
 
 class ZstdCompressor final : public Compressor {
  public:
-  ZstdCompressor() : context_(ZSTD_createCCtx()) {
+  explicit ZstdCompressor(int level) : level_(level), context_(ZSTD_createCCtx()) {
     if (context_ == nullptr) throw Error("zstd: cannot create a compression context");
   }
   ~ZstdCompressor() override { ZSTD_freeCCtx(context_); }
@@ -108,7 +107,7 @@ class ZstdCompressor final : public Compressor {
   bool compress(std::string_view input, std::string& output) override {
     output.resize(ZSTD_compressBound(input.size()));
     const std::size_t length = ZSTD_compressCCtx(context_, output.data(), output.size(),
-                                                 input.data(), input.size(), kLevel);
+                                                 input.data(), input.size(), level_);
     if (ZSTD_isError(length)) {
       throw Error(std::string("zstd: compression failed: ") + ZSTD_getErrorName(length));
     }
@@ -117,19 +116,21 @@ class ZstdCompressor final : public Compressor {
   }
 
  private:
-  static constexpr int kLevel = 3;  // zstd's default
+  int level_;
   ZSTD_CCtx* context_;
 };
 
 }  // namespace
 
-std::unique_ptr<Compressor> make_compressor(proto::CompressionKind kind) {
+std::unique_ptr<Compressor> make_compressor(proto::CompressionKind kind,
+                                            CompressionStrategy strategy) {
+  const bool speed = strategy == CompressionStrategy::Speed;
   switch (kind) {
-    case proto::ZLIB: return std::make_unique<ZlibCompressor>();
+    case proto::ZLIB: return std::make_unique<ZlibCompressor>(speed ? 2 : Z_DEFAULT_COMPRESSION);
     case proto::SNAPPY: return std::make_unique<SnappyCompressor>();
     case proto::LZO: return std::make_unique<LzoCompressor>();
     case proto::LZ4: return std::make_unique<Lz4Compressor>();
-    case proto::ZSTD: return std::make_unique<ZstdCompressor>();
+    case proto::ZSTD: return std::make_unique<ZstdCompressor>(speed ? 1 : ZSTD_CLEVEL_DEFAULT);
     default:
       throw ConfigError("the ORC writer cannot compress with " + std::string(compression_name(kind)) +
                         " (expected zlib, snappy, lzo, lz4 or zstd)");
@@ -148,6 +149,16 @@ proto::CompressionKind compression_from_name(std::string_view name) {
   if (lower == "zstd") return proto::ZSTD;
   throw ConfigError("unknown compression '" + std::string(name) +
                     "' (expected none, zlib, snappy, lzo, lz4 or zstd)");
+}
+
+CompressionStrategy compression_strategy_from_name(std::string_view name) {
+  std::string lower(name);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (lower == "speed") return CompressionStrategy::Speed;
+  if (lower == "compression") return CompressionStrategy::Compression;
+  throw ConfigError("unknown compression strategy '" + std::string(name) +
+                    "' (expected speed or compression)");
 }
 
 }  // namespace recis::orc

@@ -23,9 +23,18 @@ class Compressor {
   virtual bool compress(std::string_view input, std::string& output) = 0;
 };
 
+// Apache ORC's two compression strategies, as its C++ writer maps them to levels: Speed (its
+// default) is zlib level 2 and zstd level 1; Compression is zlib 6 and zstd 3 (each library's
+// default). Snappy, LZO and LZ4 have one level.
+enum class CompressionStrategy { Speed, Compression };
+
 // A compressor for `kind` (ZLIB, SNAPPY, LZO, LZ4 or ZSTD). Throws ConfigError for NONE and
 // BROTLI, which this writer does not produce.
-std::unique_ptr<Compressor> make_compressor(proto::CompressionKind kind);
+std::unique_ptr<Compressor> make_compressor(proto::CompressionKind kind,
+                                            CompressionStrategy strategy = CompressionStrategy::Speed);
+
+// "speed" or "compression" (any case) to the enum; ConfigError otherwise.
+CompressionStrategy compression_strategy_from_name(std::string_view name);
 
 // "none", "zlib", "snappy", "lzo", "lz4", "zstd" (any case) to the enum; ConfigError otherwise.
 // (compression_name(), the other direction, lives in decompressor.h.)

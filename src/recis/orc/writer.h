@@ -21,6 +21,7 @@
 
 #include "recis/orc/column_vector.h"
 #include "recis/orc/column_writer.h"
+#include "recis/orc/compressor.h"
 #include "recis/orc/orc_proto.pb.h"
 #include "recis/orc/type.h"
 
@@ -30,6 +31,8 @@ enum class FileVersion { V0_11, V0_12 };
 
 struct WriterOptions {
   proto::CompressionKind compression = proto::ZSTD;
+  // The codec's level (compressor.h): Speed, Apache's default, or Compression.
+  CompressionStrategy compression_strategy = CompressionStrategy::Speed;
   // Bytes of input per compression chunk (1 .. 8 MiB - 1).
   std::size_t compression_block_size = 256 * 1024;
   // A stripe is closed once its buffered streams reach about this many bytes.
@@ -46,6 +49,7 @@ struct WriterOptions {
   std::vector<std::pair<std::string, std::string>> user_metadata;
 
   WriterOptions& with_compression(proto::CompressionKind kind) { compression = kind; return *this; }
+  WriterOptions& with_compression_strategy(CompressionStrategy s) { compression_strategy = s; return *this; }
   WriterOptions& with_block_size(std::size_t bytes) { compression_block_size = bytes; return *this; }
   WriterOptions& with_stripe_size(std::uint64_t bytes) { stripe_size = bytes; return *this; }
   WriterOptions& with_stripe_rows(std::uint64_t rows) { stripe_rows = rows; return *this; }
