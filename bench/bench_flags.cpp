@@ -34,12 +34,14 @@ void parse_bench_flags(const std::string& bench, const std::vector<std::string>&
       continue;
     }
     if (i + 1 >= args.size()) throw ConfigError("bench " + bench + ": " + args[i] + " needs a value");
-    const std::string& value = args[++i];
-    try {
-      match->set(value);
-    } catch (const std::exception& e) {
-      throw ConfigError("bench " + bench + ": " + match->name + " '" + value + "': " + e.what());
-    }
+    do {
+      const std::string& value = args[++i];
+      try {
+        match->set(value);
+      } catch (const std::exception& e) {
+        throw ConfigError("bench " + bench + ": " + match->name + " '" + value + "': " + e.what());
+      }
+    } while (match->takes_many && i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0);
   }
 }
 

@@ -15,6 +15,7 @@ struct BenchFlag {
   // Stores the value; throws any std::exception (its what() says what was expected) when bad.
   std::function<void(const std::string& value)> set;
   bool takes_value = true;  // false: a switch, set("") when present
+  bool takes_many = false;  // every following argument up to the next --flag, set() for each
 };
 
 void parse_bench_flags(const std::string& bench, const std::vector<std::string>& args,
@@ -26,6 +27,12 @@ int64_t parse_positive_integer(const std::string& text);
 // A switch without a value (--breakdown).
 inline BenchFlag switch_flag(std::string name, bool* target) {
   return {std::move(name), [target](const std::string&) { *target = true; }, false};
+}
+
+// One or more values (--files a.orc b.orc, as a shell glob expands).
+inline BenchFlag list_flag(std::string name, std::vector<std::string>* target) {
+  return {std::move(name), [target](const std::string& value) { target->push_back(value); }, true,
+          true};
 }
 
 // Any text value (--model dcnv2).
