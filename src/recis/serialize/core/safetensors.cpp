@@ -411,7 +411,7 @@ void SafeTensorsReader::read(std::size_t tensor, uint64_t offset, std::span<std:
 
 void SafeTensorsReader::prefetch(std::size_t tensor, uint64_t offset, uint64_t bytes) const {
   if (tensor >= tensors_.size()) return;
-  const uint64_t size = tensors_[tensor].end - tensors_[tensor].begin;
+  const uint64_t size = tensors_[tensor].bytes();
   if (offset >= size) return;
   file_.will_need(data_start_ + tensors_[tensor].begin + offset, std::min(bytes, size - offset));
 }
