@@ -137,10 +137,19 @@ std::unique_ptr<Compressor> make_compressor(proto::CompressionKind kind,
   }
 }
 
-proto::CompressionKind compression_from_name(std::string_view name) {
+namespace {
+
+std::string lowercase(std::string_view name) {
   std::string lower(name);
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return lower;
+}
+
+}  // namespace
+
+proto::CompressionKind compression_from_name(std::string_view name) {
+  const std::string lower = lowercase(name);
   if (lower == "none") return proto::NONE;
   if (lower == "zlib") return proto::ZLIB;
   if (lower == "snappy") return proto::SNAPPY;
@@ -152,9 +161,7 @@ proto::CompressionKind compression_from_name(std::string_view name) {
 }
 
 CompressionStrategy compression_strategy_from_name(std::string_view name) {
-  std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lower = lowercase(name);
   if (lower == "speed") return CompressionStrategy::Speed;
   if (lower == "compression") return CompressionStrategy::Compression;
   throw ConfigError("unknown compression strategy '" + std::string(name) +

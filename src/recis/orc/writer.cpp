@@ -44,7 +44,9 @@ void check_options(const WriterOptions& options) {
 Writer::Writer(std::filesystem::path path, Type schema, WriterOptions options)
     : path_(std::move(path)), schema_(std::move(schema)), options_(std::move(options)) {
   check_options(options_);
-  if (options_.compression != proto::NONE) compressor_ = make_compressor(options_.compression, options_.compression_strategy);
+  if (options_.compression != proto::NONE) {
+    compressor_ = make_compressor(options_.compression, options_.compression_strategy);
+  }
   context_.compressor = compressor_.get();
   context_.block_size = options_.compression_block_size;
   context_.rle_version = options_.version == FileVersion::V0_11 ? IntRleVersion::V1 : IntRleVersion::V2;
