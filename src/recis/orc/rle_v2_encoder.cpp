@@ -217,13 +217,19 @@ void RleV2Encoder::write_block(int count) {
     if (reduced_100 != reduced_95 && write_patched_base(count, min, reduced_95, reduced_100)) {
       return;
     }
+    write_direct(count);  // scratch_ no longer holds the sign-encoded values
+    return;
   }
-  write_direct(count);
+  write_encoded_direct(count, bits_100);
 }
 
 void RleV2Encoder::write_direct(int count) {
   for (int i = 0; i < count; ++i) scratch_[i] = encode_sign(values_[i]);
-  const int bits = closest_aligned_bits(WidthHistogram(scratch_, count).percentile_bits(1.0));
+  write_encoded_direct(count, WidthHistogram(scratch_, count).percentile_bits(1.0));
+}
+
+void RleV2Encoder::write_encoded_direct(int count, int bits_100) {
+  const int bits = closest_aligned_bits(bits_100);
   write_header(out_, SubEncoding::Direct, width_code(bits), count);
   write_bit_packed(out_, scratch_, count, bits);
 }

@@ -32,6 +32,9 @@ class RleV2Encoder final : public IntegerEncoder {
   // Writes values_[0, count) as DIRECT, PATCHED_BASE or DELTA.
   void write_block(int count);
   void write_direct(int count);
+  // DIRECT of the first `count` values, already sign-encoded in scratch_; bits_100 is the width
+  // the widest of them needs.
+  void write_encoded_direct(int count, int bits_100);
   // Returns false (writing nothing) when the patch list would not fit the format.
   bool write_patched_base(int count, std::int64_t min, int reduced_bits_95, int reduced_bits_100);
   void write_delta(int count, bool fixed_delta);
