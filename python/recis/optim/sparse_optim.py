@@ -16,14 +16,7 @@ import torch
 from torch.optim.optimizer import Optimizer
 
 from recis import _C
-
-
-def _world_size():
-    import torch.distributed as dist
-
-    if dist.is_available() and dist.is_initialized():
-        return dist.get_world_size()
-    return 1
+from recis._distributed import rank_and_world
 
 
 class SparseOptimizer(Optimizer):
@@ -83,7 +76,7 @@ class SparseOptimizer(Optimizer):
             for reduce_by, impl in self._groups.items():
                 # grad_reduce_by "worker": the sum over the ranks becomes their mean. The world
                 # size is read now: the process group may have been formed after this optimizer.
-                ranks = _world_size() if reduce_by == "worker" else 1
+                ranks = rank_and_world()[1] if reduce_by == "worker" else 1
                 impl.set_lr(lr)
                 impl.step(self._table_refs(reduce_by), 1.0 / (self._grad_accum_steps * ranks))
         else:
