@@ -11,7 +11,7 @@ Add --mixed_precision bf16 for bf16 autocast (fast only on CPUs with native bf16
 every argument. Under torchrun each rank reads its own shard (RANK, WORLD_SIZE) and the Trainer
 joins the job (init_process_group("gloo")):
 
-    torchrun --nproc_per_node 2 examples/python/deepfm/runner.py --train_paths data/train ... 
+    torchrun --nproc_per_node 2 examples/python/deepfm/runner.py --train_paths data/train ...
 """
 
 import json

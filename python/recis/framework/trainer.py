@@ -22,12 +22,13 @@ one early and counts micro-batches); evaluation resets the model's metric module
 AUC covers the eval data only; no LoggerHook is added (the progress line replaces it; add one
 for RecIS's line).
 Distributed (WORLD_SIZE > 1, e.g. under torchrun: the Trainer calls init_process_group("gloo")
-unless the script did; each rank's train dataset reads its shard, worker_idx=RANK): the tables are sharded over the ranks on Python's
-process group, dense parameters start from rank 0's and their gradients are averaged over the
-ranks before each step (unless the model is wrapped in DistributedDataParallel, which does it),
-and the ranks agree before every batch, so all stop when one runs out. With equal batches a step
-equals one rank's step on the union of the batches. Every rank evaluates its eval dataset (give
-each the same data); rank 0 writes the progress line and metrics files. A checkpoint is written
+unless the script did; each rank's train dataset reads its shard, worker_idx=RANK): the tables
+are sharded over the ranks on Python's process group, dense parameters start from rank 0's and
+their gradients are averaged over the ranks before each step (unless the model is wrapped in
+DistributedDataParallel, which does it), and the ranks agree before every batch, so all stop when
+one runs out. With equal batches a step equals one rank's step on the union of the batches.
+Every rank evaluates its eval dataset (give each the same data); rank 0 writes the progress line
+and metrics files. A checkpoint is written
 by all ranks together (each its rows, data position and RNG) and resumes on as many ranks.
 Thread-safety: one thread drives a Trainer.
 """
