@@ -8,7 +8,7 @@ PACKAGES=(
   libtorch-dev libgloo-dev python3-torch
   protobuf-compiler libprotobuf-dev
   zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev liblzo2-dev
-  libfarmhash-dev libabsl-dev
+  libfarmhash-dev libabsl-dev librocksdb-dev
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libopenblas0-pthread gnuplot-nox tzdata iproute2

@@ -32,6 +32,15 @@ void validate(const TableOptions& options) {
                       " merged children; at most " + std::to_string(kMaxChildren) + " fit in " +
                       std::to_string(kChildBits) + " id bits");
   }
+  if (options.tier.memory_rows > 0 && options.tier.disk_path.empty()) {
+    throw ConfigError(table_name(options) + ": a memory budget of " +
+                      std::to_string(options.tier.memory_rows) + " rows needs a disk_path");
+  }
+  if (options.tier.memory_rows > 0 && options.eviction.max_rows > 0) {
+    throw ConfigError(table_name(options) +
+                      ": eviction max_rows together with a memory budget is not supported; "
+                      "use ttl_steps to bound a tiered table");
+  }
   if (options.eviction.ttl_steps < 0) {
     throw ConfigError(table_name(options) + ": eviction ttl_steps " +
                       std::to_string(options.eviction.ttl_steps) + " must be >= 0 (0 = off)");
@@ -51,6 +60,10 @@ TableCore::TableCore(TableOptions options)
     admission_filter_ = std::make_unique<CountingBloomFilter>(options_.admission.filter_counters,
                                                               options_.admission.filter_hashes);
   }
+  if (options_.tier.memory_rows > 0) {
+    disk_ = std::make_unique<DiskTier>(options_.tier.disk_path, rows_->layout().row_bytes(),
+                                       table_name(options_));
+  }
 }
 
 void TableCore::lookup(std::span<const int64_t> ids, int64_t step, std::span<int64_t> rows,
@@ -66,6 +79,7 @@ void TableCore::lookup(std::span<const int64_t> ids, int64_t step, std::span<int
   const auto step32 = static_cast<uint32_t>(step);
   const std::size_t n = ids.size();
   lookups_.fetch_add(n, std::memory_order_relaxed);
+  promote(ids);
 
   switch (options_.admission.mode) {
     case AdmissionMode::ReadOnly: {
@@ -119,7 +133,54 @@ void TableCore::lookup(std::span<const int64_t> ids, int64_t step, std::span<int
 }
 
 void TableCore::find(std::span<const int64_t> ids, std::span<int64_t> rows) const {
+  promote(ids);
   map_.find(ids, rows);
+}
+
+bool TableCore::expired_on_disk(const RowMeta* meta) const {
+  const int64_t ttl_step = last_ttl_step_.load(std::memory_order_relaxed);
+  return ttl_step >= 0 && ttl_step - int64_t{meta->last_step} >= options_.eviction.ttl_steps;
+}
+
+void TableCore::promote(std::span<const int64_t> ids) const {
+  if (!disk_ || disk_->size() == 0) return;
+  const std::size_t row_bytes = rows_->layout().row_bytes();
+  thread_local std::vector<int64_t> rows, cold, back, back_rows, leaving;
+  thread_local std::vector<std::size_t> source;
+  thread_local std::vector<std::byte> bytes;
+  thread_local std::vector<uint8_t> found;
+  rows.resize(ids.size());
+  map_.find(ids, rows);
+  cold.clear();
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (rows[i] == kNoRow) cold.push_back(ids[i]);
+  }
+  if (cold.empty()) return;
+  bytes.resize(cold.size() * row_bytes);
+  found.resize(cold.size());
+  if (disk_->get(cold, bytes.data(), found) == 0) return;
+  back.clear();
+  source.clear();
+  leaving.clear();
+  std::size_t expired = 0;
+  for (std::size_t j = 0; j < cold.size(); ++j) {
+    if (!found[j]) continue;
+    leaving.push_back(cold[j]);
+    if (expired_on_disk(reinterpret_cast<const RowMeta*>(bytes.data() + j * row_bytes))) {
+      ++expired;
+      continue;
+    }
+    back.push_back(cold[j]);
+    source.push_back(j);
+  }
+  back_rows.resize(back.size());
+  map_.find_or_insert(back, back_rows, [&](std::size_t k, int64_t row) {
+    rows_->ensure(row);
+    std::memcpy(rows_->row_data(row), bytes.data() + source[k] * row_bytes, row_bytes);
+  });
+  disk_->erase(leaving);
+  promoted_.fetch_add(back.size(), std::memory_order_relaxed);
+  evicted_by_ttl_.fetch_add(expired, std::memory_order_relaxed);
 }
 
 void TableCore::initialize_row(int64_t id, int64_t row, uint32_t step) {
@@ -159,6 +220,7 @@ TableCore::Evicted TableCore::evict(int64_t step) {
   map_.release_retired();
   Evicted evicted;
   if (options_.eviction.ttl_steps > 0) {
+    last_ttl_step_.store(step, std::memory_order_relaxed);
     evicted.by_ttl = map_.erase_if(
         [&](int64_t, int64_t row) {
           const int64_t last = last_step_of(rows_->meta(row)).load(std::memory_order_relaxed);
@@ -174,45 +236,139 @@ TableCore::Evicted TableCore::evict(int64_t step) {
   }
   evicted_by_ttl_.fetch_add(evicted.by_ttl, std::memory_order_relaxed);
   evicted_by_capacity_.fetch_add(evicted.by_capacity, std::memory_order_relaxed);
+  if (disk_ && map_.size() > options_.tier.memory_rows) spilled_.fetch_add(spill());
   return evicted;
 }
 
-std::size_t TableCore::evict_least_recent(std::size_t excess) {
-  // The cutoff step: `excess` rows were last seen at or before it. Rows seen before it go, then
-  // the rows seen exactly at it with the smallest ids, until `excess` rows are gone. Breaking the
-  // tie by id (not map order) makes the choice the same after a checkpoint restore re-lays the map.
-  std::vector<uint32_t> steps;
-  steps.reserve(map_.size());
-  map_.for_each([&](int64_t, int64_t row) {
-    steps.push_back(last_step_of(rows_->meta(row)).load(std::memory_order_relaxed));
-  });
-  excess = std::min(excess, steps.size());
-  if (excess == 0) return 0;
-  std::nth_element(steps.begin(), steps.begin() + (excess - 1), steps.end());
-  const uint32_t cutoff = steps[excess - 1];
-  const auto older = static_cast<std::size_t>(
-      std::count_if(steps.begin(), steps.end(), [&](uint32_t s) { return s < cutoff; }));
-  const std::size_t at_cutoff_quota = excess - older;
+uint32_t TableCore::cold_key(const RowMeta* meta, SpillPolicy by) {
+  auto* mutable_meta = const_cast<RowMeta*>(meta);
+  return by == SpillPolicy::LeastRecent
+             ? last_step_of(mutable_meta).load(std::memory_order_relaxed)
+             : count_of(mutable_meta).load(std::memory_order_relaxed);
+}
+
+std::optional<TableCore::ColdCut> TableCore::coldest(std::size_t count, SpillPolicy by) const {
+  // The cutoff key: `count` rows have a key at or below it. Rows below it go, then the rows
+  // exactly at it with the smallest ids, until `count` rows are chosen. Breaking the tie by id
+  // (not map order) makes the choice the same after a checkpoint restore re-lays the map.
+  std::vector<uint32_t> keys;
+  keys.reserve(map_.size());
+  map_.for_each([&](int64_t, int64_t row) { keys.push_back(cold_key(rows_->meta(row), by)); });
+  count = std::min(count, keys.size());
+  if (count == 0) return std::nullopt;
+  std::nth_element(keys.begin(), keys.begin() + (count - 1), keys.end());
+  const uint32_t cutoff = keys[count - 1];
+  const auto below = static_cast<std::size_t>(
+      std::count_if(keys.begin(), keys.end(), [&](uint32_t key) { return key < cutoff; }));
+  const std::size_t at_cutoff_quota = count - below;
   std::vector<int64_t> at_cutoff;
   map_.for_each([&](int64_t id, int64_t row) {
-    if (last_step_of(rows_->meta(row)).load(std::memory_order_relaxed) == cutoff) {
-      at_cutoff.push_back(id);
-    }
+    if (cold_key(rows_->meta(row), by) == cutoff) at_cutoff.push_back(id);
   });
   std::nth_element(at_cutoff.begin(), at_cutoff.begin() + (at_cutoff_quota - 1), at_cutoff.end());
-  const int64_t largest_evicted_id = at_cutoff[at_cutoff_quota - 1];
+  return ColdCut{cutoff, at_cutoff[at_cutoff_quota - 1]};
+}
+
+bool TableCore::is_cold(const ColdCut& cut, SpillPolicy by, int64_t id, int64_t row) const {
+  const uint32_t key = cold_key(rows_->meta(row), by);
+  return key < cut.key || (key == cut.key && id <= cut.last_id);
+}
+
+std::size_t TableCore::spill() {
+  // Down to 7/8 of the budget, so that a spill (a pass over the RAM rows) comes once per
+  // budget/8 new rows rather than every step.
+  const std::size_t budget = options_.tier.memory_rows;
+  const std::size_t target = budget - budget / 8;
+  const SpillPolicy by = options_.tier.spill;
+  const std::optional<ColdCut> cut = coldest(map_.size() - target, by);
+  if (!cut) return 0;
+  constexpr std::size_t kBatchRows = 16384;
+  const std::size_t row_bytes = rows_->layout().row_bytes();
+  std::vector<int64_t> ids;
+  std::vector<std::byte> bytes;
+  ids.reserve(kBatchRows);
+  bytes.reserve(kBatchRows * row_bytes);
+  auto flush = [&] {
+    disk_->put(ids, bytes.data());
+    ids.clear();
+    bytes.clear();
+  };
+  map_.for_each([&](int64_t id, int64_t row) {
+    if (!is_cold(*cut, by, id, row)) return;
+    ids.push_back(id);
+    const std::byte* data = rows_->row_data(row);
+    bytes.insert(bytes.end(), data, data + row_bytes);
+    if (ids.size() == kBatchRows) flush();
+  });
+  flush();
+  // Nothing runs alongside a tiered table's evict (see the header), so the rows are free now.
+  return map_.erase_if([&](int64_t id, int64_t row) { return is_cold(*cut, by, id, row); },
+                       IdMap::Reuse::Now);
+}
+
+std::size_t TableCore::evict_least_recent(std::size_t excess) {
+  const std::optional<ColdCut> cut = coldest(excess, SpillPolicy::LeastRecent);
+  if (!cut) return 0;
   return map_.erase_if(
-      [&](int64_t id, int64_t row) {
-        const uint32_t last = last_step_of(rows_->meta(row)).load(std::memory_order_relaxed);
-        return last < cutoff || (last == cutoff && id <= largest_evicted_id);
-      },
+      [&](int64_t id, int64_t row) { return is_cold(*cut, SpillPolicy::LeastRecent, id, row); },
       IdMap::Reuse::AfterRelease);
 }
 
-std::size_t TableCore::erase(std::span<const int64_t> ids) { return map_.erase(ids); }
+std::size_t TableCore::erase(std::span<const int64_t> ids) {
+  promote(ids);
+  return map_.erase(ids);
+}
 
 void TableCore::for_each_row(FunctionRef<void(int64_t id, int64_t row)> fn) const {
   map_.for_each(fn);
+}
+
+void TableCore::for_each_disk_id(FunctionRef<void(int64_t id)> fn) const {
+  if (!disk_) return;
+  disk_->for_each([&](int64_t id, const std::byte* row) {
+    if (!expired_on_disk(reinterpret_cast<const RowMeta*>(row))) fn(id);
+  });
+}
+
+void TableCore::read_disk_rows(std::span<const int64_t> ids, std::byte* out) const {
+  if (ids.empty()) return;
+  std::vector<uint8_t> found(ids.size());
+  if (!disk_ || disk_->get(ids, out, found) != ids.size()) {
+    const auto missing = std::find(found.begin(), found.end(), 0) - found.begin();
+    throw Error(table_name(options_) + ": id " + std::to_string(ids[static_cast<std::size_t>(missing)]) +
+                " is not in the disk tier");
+  }
+}
+
+void TableCore::restore_to_disk(std::span<const int64_t> ids, const std::byte* rows) {
+  const std::size_t row_bytes = rows_->layout().row_bytes();
+  std::vector<int64_t> in_ram(ids.size());
+  map_.find(ids, in_ram);
+  std::vector<std::byte> scratch(ids.size() * row_bytes);
+  std::vector<uint8_t> on_disk(ids.size());
+  disk_->get(ids, scratch.data(), on_disk);
+  std::vector<int64_t> replaced, written;
+  std::vector<std::byte> bytes;
+  bytes.reserve(ids.size() * row_bytes);
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const std::byte* row = rows + i * row_bytes;
+    if (in_ram[i] != kNoRow) {
+      std::memcpy(rows_->row_data(in_ram[i]), row, row_bytes);
+      continue;
+    }
+    if (on_disk[i]) replaced.push_back(ids[i]);
+    written.push_back(ids[i]);
+    bytes.insert(bytes.end(), row, row + row_bytes);
+  }
+  disk_->erase(replaced);
+  disk_->put(written, bytes.data());
+  inserts_.fetch_add(written.size() - replaced.size(), std::memory_order_relaxed);
+}
+
+std::size_t TableCore::ram_room() const {
+  if (!disk_) return SIZE_MAX;
+  const std::size_t live = map_.size();
+  return live >= options_.tier.memory_rows ? 0 : options_.tier.memory_rows - live;
 }
 
 void TableCore::restore(std::span<const int64_t> ids, std::span<const RowMeta> metas,
@@ -222,6 +378,7 @@ void TableCore::restore(std::span<const int64_t> ids, std::span<const RowMeta> m
                 std::to_string(metas.size()) + " metadata entries and " +
                 std::to_string(rows.size()) + " row outputs; all three must match");
   }
+  promote(ids);
   const std::size_t inserted = map_.find_or_insert(ids, rows, [&](std::size_t, int64_t row) {
     rows_->ensure(row);
     if (new_rows == NewRows::kCallerWritesAll) return;
@@ -269,6 +426,12 @@ TableStats TableCore::stats() const {
   stats.not_admitted = not_admitted_.load(std::memory_order_relaxed);
   stats.evicted_by_ttl = evicted_by_ttl_.load(std::memory_order_relaxed);
   stats.evicted_by_capacity = evicted_by_capacity_.load(std::memory_order_relaxed);
+  stats.spilled = spilled_.load(std::memory_order_relaxed);
+  stats.promoted = promoted_.load(std::memory_order_relaxed);
+  if (disk_) {
+    stats.disk_rows = disk_->size();
+    stats.bytes += disk_->memory_bytes();
+  }
   return stats;
 }
 

@@ -1,9 +1,10 @@
 // TableOptions: everything fixed when a TableCore is created (row layout, initializer, admission,
-// eviction, sharding), and TableStats, the counters a table reports. Plain value types.
+// eviction, disk tier, sharding), and TableStats, the counters a table reports. Plain value types.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <vector>
 
 #include "recis/embedding/core/initializer.h"
@@ -33,6 +34,20 @@ struct EvictionOptions {
   std::size_t max_rows = 0;
 };
 
+// Which RAM rows go to the disk tier first when a table is over its memory budget.
+enum class SpillPolicy {
+  LeastRecent,    // oldest last step first (LRU)
+  LeastFrequent,  // smallest sighting count first (LFU)
+};
+
+// Tables larger than memory: at most memory_rows rows stay in RAM, the rest live in a DiskTier
+// (disk_tier.h) at disk_path. memory_rows 0: every row in RAM and no disk is touched.
+struct TierOptions {
+  std::size_t memory_rows = 0;
+  std::filesystem::path disk_path;
+  SpillPolicy spill = SpillPolicy::LeastRecent;
+};
+
 struct TableOptions {
   int64_t table_id = 0;  // part of the initializer's key: tables sharing a seed still differ
   // A merged table (child_id.h): per child, the table id its new rows are initialized with, so a
@@ -47,13 +62,14 @@ struct TableOptions {
   InitializerSpec initializer;
   AdmissionOptions admission;
   EvictionOptions eviction;
+  TierOptions tier;
   std::size_t num_shards = 16;     // IdMap shards: a power of two in [1, 1024]
   std::size_t rows_per_block = 0;  // RowBlocks block size; 0 = about 2 MiB a block
 };
 
 struct TableStats {
-  std::size_t rows = 0;   // live rows
-  std::size_t bytes = 0;  // id map + row blocks + admission filter
+  std::size_t rows = 0;   // live rows in RAM
+  std::size_t bytes = 0;  // id map + row blocks + admission filter + the disk tier's RAM
   // Map and per-row metadata bytes per live row (excludes the embedding, the optimizer slots,
   // unfilled block tails and the fixed-size admission filter).
   double overhead_bytes_per_row = 0;
@@ -63,6 +79,9 @@ struct TableStats {
   uint64_t not_admitted = 0;  // ids looked up that got no row
   uint64_t evicted_by_ttl = 0;
   uint64_t evicted_by_capacity = 0;
+  std::size_t disk_rows = 0;      // rows in the disk tier (TierOptions)
+  uint64_t spilled = 0;           // rows moved from RAM to the disk tier
+  uint64_t promoted = 0;          // rows moved back from the disk tier by lookups
   double hit_rate() const { return lookups ? double(hits) / double(lookups) : 0.0; }
 };
 
