@@ -104,16 +104,33 @@ py::list table_plans(const EmbeddingHandle& handle) {
 py::tuple table_snapshot(EmbeddingHandle& handle, const std::string& name) {
   embedding::Engine& engine = handle.engine();
   embedding::Table& table = engine.table(handle.table_index(name));
+  const embedding::TableCore& core = table.core();
   std::vector<std::pair<int64_t, int64_t>> id_rows;
-  table.core().for_each_row([&](int64_t id, int64_t row) { id_rows.emplace_back(id, row); });
+  core.for_each_row([&](int64_t id, int64_t row) { id_rows.emplace_back(id, row); });
+  core.for_each_disk_id([&](int64_t id) { id_rows.emplace_back(id, embedding::TableCore::kOnDisk); });
   std::sort(id_rows.begin(), id_rows.end());
   torch::Tensor ids = torch::empty({static_cast<int64_t>(id_rows.size())}, torch::kInt64);
-  std::vector<int64_t> rows(id_rows.size());
+  std::vector<int64_t> rows(id_rows.size()), disk_ids;
+  std::vector<std::size_t> disk_positions;
   for (std::size_t i = 0; i < id_rows.size(); ++i) {
     ids.data_ptr<int64_t>()[i] = id_rows[i].first;
     rows[i] = id_rows[i].second;
+    if (rows[i] == embedding::TableCore::kOnDisk) {
+      disk_ids.push_back(id_rows[i].first);
+      disk_positions.push_back(i);
+      rows[i] = embedding::TableCore::kNoRow;
+    }
   }
-  return py::make_tuple(ids, table.gather(rows, engine.pool()));
+  torch::Tensor values = table.gather(rows, engine.pool());
+  // A tiered table's disk rows are read straight from the disk tier (nothing moves to RAM).
+  const embedding::RowLayout& layout = core.rows().layout();
+  std::vector<std::byte> disk_rows(disk_ids.size() * layout.row_bytes());
+  core.read_disk_rows(disk_ids, disk_rows.data());
+  for (std::size_t k = 0; k < disk_ids.size(); ++k) {
+    layout.load_embedding(disk_rows.data() + k * layout.row_bytes(),
+                          {values[static_cast<int64_t>(disk_positions[k])].data_ptr<float>(), layout.dim()});
+  }
+  return py::make_tuple(ids, values);
 }
 
 // Read-only rows of `ids` (zeros for ids without a row), float32 [n, dim].

@@ -75,6 +75,21 @@ std::map<int64_t, std::vector<std::byte>> snapshot(const TableCore& table) {
   return rows;
 }
 
+// The same with a tiered table's disk rows (TableCore::read_disk_rows).
+std::map<int64_t, std::vector<std::byte>> snapshot_both_tiers(const TableCore& table) {
+  std::map<int64_t, std::vector<std::byte>> rows = snapshot(table);
+  const std::size_t bytes = table.rows().layout().row_bytes();
+  std::vector<int64_t> ids;
+  table.for_each_disk_id([&](int64_t id) { ids.push_back(id); });
+  std::vector<std::byte> data(ids.size() * bytes);
+  table.read_disk_rows(ids, data.data());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    rows[ids[i]].assign(data.begin() + static_cast<std::ptrdiff_t>(i * bytes),
+                        data.begin() + static_cast<std::ptrdiff_t>((i + 1) * bytes));
+  }
+  return rows;
+}
+
 std::vector<int64_t> id_range(int64_t first, int64_t count) {
   std::vector<int64_t> ids(static_cast<std::size_t>(count));
   std::iota(ids.begin(), ids.end(), first);
@@ -108,6 +123,48 @@ TEST_F(TableRowsTest, EveryRowRoundTripsByteForByteInEveryStorageType) {
     EXPECT_TRUE(load_rows_file(restored, file, -1, pool_).empty());
     EXPECT_EQ(file.digest_of_reads().crc32c, written.crc32c);
     EXPECT_EQ(snapshot(restored), snapshot(table)) << embedding::element_type_name(type);
+  }
+}
+
+TEST_F(TableRowsTest, ATieredTableSavesWhatTheTableAllInRamSavesAndLoadsIntoAnyBudget) {
+  TableCore in_ram(options_of(ElementType::F32));
+  TableOptions tiered_options = options_of(ElementType::F32);
+  tiered_options.tier = {5000, dir_ / "tier", embedding::SpillPolicy::LeastRecent};
+  TableCore tiered(tiered_options);
+  for (TableCore* table : {&in_ram, &tiered}) {
+    fill(*table, id_range(1000, 40000), 3);
+    table->evict(3);
+    fill(*table, id_range(30000, 20000), 9);
+    table->evict(9);
+  }
+  ASSERT_LE(tiered.stats().rows, 5000u);
+  ASSERT_EQ(tiered.stats().rows + tiered.stats().disk_rows, 49000u);
+
+  auto save = [&](const TableCore& table, const std::string& name) {
+    const std::vector<ChildRows> lists = live_rows_by_child(table, 1, pool_);
+    write_rows_file(table, lists[0], false, {"t", "c"}, {}, dir_ / name, pool_);
+    return dir_ / name;
+  };
+  const SafeTensorsReader from_ram(save(in_ram, "ram.safetensors"));
+  const SafeTensorsReader from_tiers(save(tiered, "tiered.safetensors"));
+  TableCore reloaded_ram(options_of(ElementType::F32)), reloaded_tiers(options_of(ElementType::F32));
+  load_rows_file(reloaded_ram, from_ram, -1, pool_);
+  load_rows_file(reloaded_tiers, from_tiers, -1, pool_);
+  EXPECT_EQ(snapshot(reloaded_tiers), snapshot(in_ram));
+  EXPECT_EQ(snapshot(reloaded_ram), snapshot(reloaded_tiers));
+
+  // Into a smaller budget, and into another storage type: rows beyond the budget go to disk.
+  for (const ElementType type : {ElementType::F32, ElementType::BF16}) {
+    TableCore plain(options_of(type));
+    TableOptions small = options_of(type);
+    small.tier = {3000, dir_ / ("small_" + std::string(embedding::element_type_name(type))),
+                  embedding::SpillPolicy::LeastRecent};
+    TableCore budgeted(small);
+    load_rows_file(plain, from_tiers, -1, pool_);
+    load_rows_file(budgeted, from_tiers, -1, pool_);
+    EXPECT_LE(budgeted.stats().rows, 3000u);
+    EXPECT_EQ(budgeted.stats().disk_rows + budgeted.stats().rows, 49000u);
+    EXPECT_EQ(snapshot_both_tiers(budgeted), snapshot(plain)) << embedding::element_type_name(type);
   }
 }
 

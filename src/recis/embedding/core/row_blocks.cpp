@@ -5,7 +5,6 @@
 #include <string>
 
 #include "recis/common/error.h"
-#include "recis/embedding/core/half_float.h"
 
 namespace recis::embedding {
 namespace {
@@ -64,33 +63,11 @@ void RowBlocks::ensure(int64_t row) {
 }
 
 void RowBlocks::read_embedding(int64_t row, std::span<float> out) const {
-  const void* data = embedding(row);
-  switch (layout_.element_type()) {
-    case ElementType::F32:
-      std::memcpy(out.data(), data, layout_.dim() * sizeof(float));
-      break;
-    case ElementType::BF16:
-      bf16_to_floats({static_cast<const uint16_t*>(data), layout_.dim()}, out);
-      break;
-    case ElementType::F16:
-      fp16_to_floats({static_cast<const uint16_t*>(data), layout_.dim()}, out);
-      break;
-  }
+  layout_.load_embedding(row_data(row), out);
 }
 
 void RowBlocks::write_embedding(int64_t row, std::span<const float> values) const {
-  void* data = embedding(row);
-  switch (layout_.element_type()) {
-    case ElementType::F32:
-      std::memcpy(data, values.data(), layout_.dim() * sizeof(float));
-      break;
-    case ElementType::BF16:
-      floats_to_bf16(values, {static_cast<uint16_t*>(data), layout_.dim()});
-      break;
-    case ElementType::F16:
-      floats_to_fp16(values, {static_cast<uint16_t*>(data), layout_.dim()});
-      break;
-  }
+  layout_.store_embedding(row_data(row), values);
 }
 
 std::size_t RowBlocks::allocated_blocks() const {

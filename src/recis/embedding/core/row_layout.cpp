@@ -1,6 +1,9 @@
 #include "recis/embedding/core/row_layout.h"
 
+#include <cstring>
+
 #include "recis/common/error.h"
+#include "recis/embedding/core/half_float.h"
 
 namespace recis::embedding {
 
@@ -58,6 +61,36 @@ std::size_t RowLayout::slot_index(std::string_view name) const {
   }
   throw ConfigError("no optimizer slot '" + std::string(name) +
                     "' in this table (slots: " + (known.empty() ? "none" : known) + ")");
+}
+
+void RowLayout::load_embedding(const std::byte* row, std::span<float> out) const {
+  const void* data = row + embedding_offset();
+  switch (type_) {
+    case ElementType::F32:
+      std::memcpy(out.data(), data, dim_ * sizeof(float));
+      break;
+    case ElementType::BF16:
+      bf16_to_floats({static_cast<const uint16_t*>(data), dim_}, out);
+      break;
+    case ElementType::F16:
+      fp16_to_floats({static_cast<const uint16_t*>(data), dim_}, out);
+      break;
+  }
+}
+
+void RowLayout::store_embedding(std::byte* row, std::span<const float> values) const {
+  void* data = row + embedding_offset();
+  switch (type_) {
+    case ElementType::F32:
+      std::memcpy(data, values.data(), dim_ * sizeof(float));
+      break;
+    case ElementType::BF16:
+      floats_to_bf16(values, {static_cast<uint16_t*>(data), dim_});
+      break;
+    case ElementType::F16:
+      floats_to_fp16(values, {static_cast<uint16_t*>(data), dim_});
+      break;
+  }
 }
 
 }  // namespace recis::embedding

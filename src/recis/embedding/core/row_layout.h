@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,11 @@ class RowLayout {
   std::size_t embedding_offset() const { return sizeof(RowMeta); }
   std::size_t embedding_bytes() const { return dim_ * element_bytes(type_); }
   std::size_t slot_offset(std::size_t slot) const { return slot_offsets_[slot]; }
+  // The embedding of the row whose bytes start at `row` as fp32 (out.size() == dim).
+  void load_embedding(const std::byte* row, std::span<float> out) const;
+  // Stores fp32 values as the embedding of the row whose bytes start at `row` (values.size() ==
+  // dim), rounding to nearest even for 16-bit storage.
+  void store_embedding(std::byte* row, std::span<const float> values) const;
   // The slot's position in slots(); throws ConfigError naming the known slots when absent.
   std::size_t slot_index(std::string_view name) const;
 

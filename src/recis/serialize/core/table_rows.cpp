@@ -1,6 +1,7 @@
 #include "recis/serialize/core/table_rows.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <map>
 #include <utility>
@@ -168,6 +169,12 @@ std::vector<ChildRows> live_rows_by_child(const TableCore& table, std::size_t ch
       });
     }
   });
+  // A tiered table's disk rows follow its RAM rows, in id order.
+  table.for_each_disk_id([&](int64_t id) {
+    const std::size_t c = child_of(id);
+    out[c].ids.push_back(id);
+    out[c].rows.push_back(TableCore::kOnDisk);
+  });
   return out;
 }
 
@@ -203,35 +210,50 @@ FileDigest write_rows_file(const TableCore& table, const ChildRows& rows, bool s
 
   const std::size_t chunks = (rows.ids.size() + kChunkRows - 1) / kChunkRows;
   pool.parallel_for(chunks, 1, [&](std::size_t first, std::size_t last) {
-    std::vector<std::byte> buffer;
+    std::vector<std::byte> buffer, disk_rows;
+    std::vector<const std::byte*> row_data;
+    std::vector<int64_t> disk_ids;
     for (std::size_t chunk = first; chunk < last; ++chunk) {
       const std::size_t begin = chunk * kChunkRows;
       const std::size_t end = std::min(rows.ids.size(), begin + kChunkRows);
       const std::size_t count = end - begin;
+      // Each row's bytes: in its block, or (a tiered table's cold rows) read from disk at once.
+      row_data.resize(count);
+      disk_ids.clear();
+      for (std::size_t i = 0; i < count; ++i) {
+        if (rows.rows[begin + i] == TableCore::kOnDisk) disk_ids.push_back(rows.ids[begin + i]);
+      }
+      disk_rows.resize(disk_ids.size() * layout.row_bytes());
+      table.read_disk_rows(disk_ids, disk_rows.data());
+      for (std::size_t i = 0, cold = 0; i < count; ++i) {
+        const int64_t row = rows.rows[begin + i];
+        row_data[i] = row == TableCore::kOnDisk ? disk_rows.data() + (cold++) * layout.row_bytes()
+                                                : blocks.row_data(row);
+      }
       auto fill = [&](std::size_t tensor, std::size_t bytes_per_row, auto&& copy_row) {
         buffer.resize(count * bytes_per_row);
         for (std::size_t i = 0; i < count; ++i) {
-          copy_row(rows.rows[begin + i], rows.ids[begin + i], buffer.data() + i * bytes_per_row);
+          copy_row(row_data[i], rows.ids[begin + i], buffer.data() + i * bytes_per_row);
         }
         writer.write(tensor, begin * bytes_per_row, buffer);
       };
-      fill(0, sizeof(int64_t), [&](int64_t, int64_t id, std::byte* out) {
+      fill(0, sizeof(int64_t), [&](const std::byte*, int64_t id, std::byte* out) {
         const int64_t stored = strip_child ? embedding::child_local_id(id) : id;
         std::memcpy(out, &stored, sizeof stored);
       });
-      fill(1, layout.embedding_bytes(), [&](int64_t row, int64_t, std::byte* out) {
-        std::memcpy(out, blocks.embedding(row), layout.embedding_bytes());
+      fill(1, layout.embedding_bytes(), [&](const std::byte* row, int64_t, std::byte* out) {
+        std::memcpy(out, row + layout.embedding_offset(), layout.embedding_bytes());
       });
-      fill(2, sizeof(uint32_t), [&](int64_t row, int64_t, std::byte* out) {
-        std::memcpy(out, &blocks.meta(row)->last_step, sizeof(uint32_t));
+      fill(2, sizeof(uint32_t), [&](const std::byte* row, int64_t, std::byte* out) {
+        std::memcpy(out, row + offsetof(RowMeta, last_step), sizeof(uint32_t));
       });
-      fill(3, sizeof(uint32_t), [&](int64_t row, int64_t, std::byte* out) {
-        std::memcpy(out, &blocks.meta(row)->count, sizeof(uint32_t));
+      fill(3, sizeof(uint32_t), [&](const std::byte* row, int64_t, std::byte* out) {
+        std::memcpy(out, row + offsetof(RowMeta, count), sizeof(uint32_t));
       });
       for (std::size_t slot = 0; slot < layout.slots().size(); ++slot) {
         const std::size_t slot_bytes = layout.slots()[slot].width * sizeof(float);
-        fill(4 + slot, slot_bytes, [&](int64_t row, int64_t, std::byte* out) {
-          std::memcpy(out, blocks.slot(row, slot), slot_bytes);
+        fill(4 + slot, slot_bytes, [&](const std::byte* row, int64_t, std::byte* out) {
+          std::memcpy(out, row + layout.slot_offset(slot), slot_bytes);
         });
       }
     }
@@ -345,14 +367,16 @@ std::vector<int64_t> load_rows_file(TableCore& table, const SafeTensorsReader& f
       file.prefetch(tensor, chunk * kChunkRows * row_bytes, kChunkRows * row_bytes);
     }
   };
-  table.reserve_more(layout.rows / static_cast<std::size_t>(std::max(1, shard.world)));
+  table.reserve_more(
+      std::min(table.ram_room(), layout.rows / static_cast<std::size_t>(std::max(1, shard.world))));
   const std::size_t chunks = (layout.rows + kChunkRows - 1) / kChunkRows;
   pool.parallel_for(chunks, 1, [&](std::size_t first, std::size_t last) {
     std::vector<int64_t> ids, rows;
     std::vector<uint32_t> steps, counts;
     std::vector<RowMeta> metas;
     std::vector<std::size_t> kept;  // positions in the chunk of the rows this rank keeps
-    std::vector<std::byte> buffer;
+    std::vector<std::byte> buffer, staged;
+    std::vector<std::byte*> row_data;
     std::vector<float> values(layout.dim);
     for (std::size_t ahead = first; ahead < std::min(last, first + kPrefetchChunks); ++ahead) {
       prefetch_chunk(ahead);
@@ -382,19 +406,32 @@ std::vector<int64_t> load_rows_file(TableCore& table, const SafeTensorsReader& f
         kept.push_back(i);
       }
       const std::size_t keep = kept.size();
-      // Every table slot is in the file (checked above) and the embedding is written below.
-      table.restore(std::span(ids).first(keep), std::span(metas).first(keep),
-                    std::span(rows).first(keep), TableCore::NewRows::kCallerWritesAll);
+      // The rows are built in place: in their blocks, or, when a tiered table's RAM budget has
+      // no room for the chunk, in a staging buffer that then goes to the disk tier whole.
+      const bool to_disk = table.ram_room() < keep;
+      row_data.resize(keep);
+      if (to_disk) {
+        staged.assign(keep * table_layout.row_bytes(), std::byte{0});
+        for (std::size_t k = 0; k < keep; ++k) {
+          row_data[k] = staged.data() + k * table_layout.row_bytes();
+          std::memcpy(row_data[k], &metas[k], sizeof(RowMeta));
+        }
+      } else {
+        // Every table slot is in the file (checked above) and the embedding is written below.
+        table.restore(std::span(ids).first(keep), std::span(metas).first(keep),
+                      std::span(rows).first(keep), TableCore::NewRows::kCallerWritesAll);
+        for (std::size_t k = 0; k < keep; ++k) row_data[k] = blocks.row_data(rows[k]);
+      }
 
       buffer.resize(count * stored_row_bytes);
       read_tensor(index.embedding, buffer.data(), stored_row_bytes);
       for (std::size_t k = 0; k < keep; ++k) {
         const std::byte* source = buffer.data() + kept[k] * stored_row_bytes;
         if (same_type) {
-          std::memcpy(blocks.embedding(rows[k]), source, stored_row_bytes);
+          std::memcpy(row_data[k] + table_layout.embedding_offset(), source, stored_row_bytes);
         } else {
           to_floats(stored, source, layout.dim, values.data());
-          blocks.write_embedding(rows[k], values);
+          table_layout.store_embedding(row_data[k], values);
         }
       }
       for (std::size_t slot = 0; slot < layout.slots.size(); ++slot) {
@@ -402,12 +439,12 @@ std::vector<int64_t> load_rows_file(TableCore& table, const SafeTensorsReader& f
         buffer.resize(count * slot_bytes);
         read_tensor(index.slots[slot], buffer.data(), slot_bytes);
         if (table_slot[slot] < 0) continue;
-        const auto target = static_cast<std::size_t>(table_slot[slot]);
+        const std::size_t offset = table_layout.slot_offset(static_cast<std::size_t>(table_slot[slot]));
         for (std::size_t k = 0; k < keep; ++k) {
-          std::memcpy(blocks.slot(rows[k], target), buffer.data() + kept[k] * slot_bytes,
-                      slot_bytes);
+          std::memcpy(row_data[k] + offset, buffer.data() + kept[k] * slot_bytes, slot_bytes);
         }
       }
+      if (to_disk) table.restore_to_disk(std::span(ids).first(keep), staged.data());
     }
   });
 
