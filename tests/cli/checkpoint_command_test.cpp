@@ -1,10 +1,13 @@
 // Checkpoints as a user meets them: `recis train` writes them, `recis ckpt inspect` lists and
 // verifies them, `recis eval --checkpoint` scores them exactly as training did, `recis export`
 // writes deltas; a run killed with SIGKILL or stopped with SIGTERM and resumed with --resume ends
-// with exactly the metrics of the uninterrupted run.
+// with exactly the metrics of the uninterrupted run. Tables larger than memory: a RAM budget per
+// table trains exactly as all in RAM (same losses, AUC and checkpoint rows) and resumes after
+// SIGKILL; a disk_path that is not a tier is refused.
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "support/run_command.h"
@@ -20,6 +23,11 @@ nlohmann::json last_json_line(const std::string& out) {
   const std::size_t start = out.rfind('\n', end);
   return nlohmann::json::parse(out.substr(start == std::string::npos ? 0 : start + 1));
 }
+
+// 64 rows in RAM per feature's share of a table: the large vocabularies keep a few percent of
+// their rows there.
+constexpr const char* kBudget = " --set embedding_defaults.memory_rows=64";
+constexpr const char* kAtEnd = " --set train.checkpoint_at_end=true";
 
 class CheckpointCommand : public ::testing::Test {
  protected:
@@ -157,6 +165,72 @@ TEST_F(CheckpointCommand, SigtermStopsWithACheckpointThatResumesExactly) {
   EXPECT_EQ(summary["steps"], expected["steps"]);
   EXPECT_EQ(summary["auc"], expected["auc"]);
   EXPECT_EQ(summary["logloss"], expected["logloss"]);
+}
+
+TEST_F(CheckpointCommand, ARamBudgetPerTableTrainsExactlyAsAllInRam) {
+  const nlohmann::json& expected = uninterrupted();
+  const std::filesystem::path output = *dir_ / "tiered";
+  ASSERT_EQ(run_command(train(*dir_ / "at_end", kAtEnd)).exit_code, 0);
+  const CommandResult tiered = run_command(train(output, std::string(kBudget) + kAtEnd));
+  ASSERT_EQ(tiered.exit_code, 0) << tiered.err;
+  const nlohmann::json summary = last_json_line(tiered.out);
+  EXPECT_EQ(summary["steps"], expected["steps"]);
+  EXPECT_EQ(summary["train_loss"], expected["train_loss"]);
+  EXPECT_EQ(summary["auc"], expected["auc"]);
+  EXPECT_EQ(summary["logloss"], expected["logloss"]);
+  ASSERT_TRUE(summary.contains("disk_tier")) << summary.dump();
+  EXPECT_GT(summary["disk_tier"]["disk_rows"].get<uint64_t>(),
+            4 * summary["disk_tier"]["ram_rows"].get<uint64_t>());
+  EXPECT_GT(summary["disk_tier"]["promoted"].get<uint64_t>(), 0u);
+  EXPECT_TRUE(std::filesystem::is_directory(output / "disk_tier"));
+
+  // The final checkpoints hold the same rows: a delta between them changes nothing.
+  const CommandResult delta = run_command(
+      shell_quoted(recis_binary()) + " export --since " + shell_quoted(*dir_ / "at_end") +
+      " --to " + shell_quoted(output) + " --out " + shell_quoted(*dir_ / "tiered_delta"));
+  ASSERT_EQ(delta.exit_code, 0) << delta.err << delta.out;
+  const nlohmann::json about = last_json_line(delta.out);
+  EXPECT_EQ(about["changed_rows"], 0) << about.dump();
+  EXPECT_EQ(about["evicted_ids"], 0) << about.dump();
+}
+
+TEST_F(CheckpointCommand, KilledTieredRunsResumeToTheUninterruptedResult) {
+  const nlohmann::json& expected = uninterrupted();
+  const std::filesystem::path output = *dir_ / "killed";
+  const std::string kill_when_saved =
+      "(" + train(output, std::string(kBudget) + " --set train.checkpoint_every=1") +
+      " >/dev/null 2>&1 & pid=$!; while [ ! -e " + shell_quoted(output / "latest") +
+      " ] && kill -0 $pid 2>/dev/null; do sleep 0.02; done; sleep 0.3; kill -9 $pid; wait $pid; "
+      "exit 0)";
+  ASSERT_EQ(run_command(kill_when_saved).exit_code, 0);
+  const CommandResult resumed = run_command(train(output, std::string(kBudget) + " --resume"));
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  const nlohmann::json summary = last_json_line(resumed.out);
+  EXPECT_EQ(summary["steps"], expected["steps"]);
+  EXPECT_EQ(summary["auc"], expected["auc"]);
+  EXPECT_EQ(summary["logloss"], expected["logloss"]);
+}
+
+TEST_F(CheckpointCommand, ADiskPathThatIsNotATierIsRefusedNamingIt) {
+  // The 16-dim features merge into one table; its tier would be DISK_PATH/merged_d16_fp32_0.
+  const std::filesystem::path data = *dir_ / "precious" / "merged_d16_fp32_0";
+  std::filesystem::create_directories(data);
+  std::ofstream(data / "notes.txt") << "keep";
+  const CommandResult result = run_command(
+      train(*dir_ / "refused", std::string(kBudget) + " --set embedding_defaults.disk_path=" +
+                                   shell_quoted(*dir_ / "precious")));
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_NE(result.err.find(data.string()), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("not a RecIS disk tier"), std::string::npos) << result.err;
+  EXPECT_TRUE(std::filesystem::exists(data / "notes.txt"));
+}
+
+TEST_F(CheckpointCommand, ABadBudgetIsAOneLineConfigError) {
+  const CommandResult result =
+      run_command(train(*dir_ / "bad", " --set embedding_defaults.memory=lots"));
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_NE(result.err.find("embedding_defaults.memory"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("8GiB"), std::string::npos) << result.err;
 }
 
 }  // namespace

@@ -57,8 +57,23 @@ Engine::Engine(std::vector<EmbeddingOptions> features, EngineOptions options)
       plan_(plan_tables(features_, options.seed, options.merge_tables)),
       features_of_table_(plan_.tables.size()),
       pending_(plan_.tables.size()) {
+  const bool sharded = options.communicator && options.communicator->world_size() > 1;
   for (PhysicalTablePlan& table : plan_.tables) {
     if (options.slots) table.options.slots = options.slots(table.name, table.options.dim);
+    if (table.memory.set()) {
+      const RowLayout layout(table.options.dim, table.options.element_type, table.options.slots);
+      table.options.tier.memory_rows = std::max<std::size_t>(1, table.memory.rows_for(layout.row_bytes()));
+      table.options.tier.spill = table.memory.spill;
+      std::filesystem::path path = table.memory.disk_path.empty() ? options.disk_dir
+                                                                  : table.memory.disk_path;
+      if (path.empty()) {
+        throw ConfigError("embedding table '" + table.name +
+                          "' has a memory budget but no disk_path, and the engine no disk_dir");
+      }
+      path /= table.name;
+      if (sharded) path /= "rank" + std::to_string(options.communicator->rank());
+      table.options.tier.disk_path = path;
+    }
     tables_.push_back(std::make_unique<Table>(table.name, table.children, table.trainable,
                                               table.options));
     accumulators_.emplace_back(&tables_.back()->core());
@@ -139,6 +154,12 @@ EmbeddingOutputs Engine::forward(PreparedIds prepared, int64_t step, LookupMode 
   std::vector<torch::Tensor>& inverses = prepared.inverses;
   std::vector<std::vector<int64_t>>& unique = prepared.unique;
   std::vector<std::vector<uint32_t>>& counts = prepared.counts;
+  const bool rows_in_use =
+      std::any_of(pending_.begin(), pending_.end(),
+                  [](const Pending& pending) { return pending.unique_rows.defined(); }) ||
+      std::any_of(accumulators_.begin(), accumulators_.end(),
+                  [](const GradAccumulator& accumulator) { return !accumulator.empty(); });
+  if (!rows_in_use) enforce_memory_budgets();
 
   // Each table's unique rows: from the local table, or from their owners when sharded.
   std::vector<torch::Tensor> unique_rows(table_count);
@@ -306,6 +327,10 @@ TableCore::Evicted Engine::evict(int64_t step) {
     total.by_capacity += evicted.by_capacity;
   }
   return total;
+}
+
+void Engine::enforce_memory_budgets() {
+  for (auto& table : tables_) table->core().enforce_budget();
 }
 
 }  // namespace recis::embedding

@@ -22,6 +22,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -51,6 +52,9 @@ struct EngineOptions {
   std::function<std::vector<SlotSpec>(const std::string& table, std::size_t dim)> slots;
   // Set with world size > 1: the tables are sharded over the ranks (see above).
   std::shared_ptr<dist::Communicator> communicator;
+  // Where tables with a memory budget and no disk_path of their own keep their disk tier. A
+  // table's tier is the directory DIR/<table name> (with /rank<R> when sharded).
+  std::filesystem::path disk_dir;
 };
 
 // What forward needs from a batch before it touches any table: per physical table, its
@@ -109,8 +113,12 @@ class Engine {
   void restore_accumulated_gradients(std::size_t table, const torch::Tensor& ids,
                                      const torch::Tensor& counts, const torch::Tensor& values);
 
-  // Frees rows by TTL and capacity in every table.
+  // Frees rows by TTL and capacity in every table (and brings tiered tables under budget).
   TableCore::Evicted evict(int64_t step);
+  // Moves the coldest rows of every table over its memory budget to its disk tier. forward runs
+  // it itself before its lookups whenever no gradient is pending or accumulating (row numbers
+  // handed out earlier are then no longer in use).
+  void enforce_memory_budgets();
 
   const std::vector<EmbeddingOptions>& features() const { return features_; }
   const MergePlan& plan() const { return plan_; }

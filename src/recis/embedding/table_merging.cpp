@@ -22,7 +22,9 @@ std::string table_key(const EmbeddingOptions& o) {
       << i.kaiming_fan_out << '|' << static_cast<int>(o.admission.mode) << ','
       << o.admission.threshold << ',' << o.admission.filter_counters << ','
       << o.admission.filter_hashes << '|' << o.eviction.ttl_steps << ','
-      << o.eviction.max_rows << '|' << o.trainable;
+      << o.eviction.max_rows << '|' << o.trainable << '|' << o.memory.bytes << ','
+      << o.memory.rows << ',' << static_cast<int>(o.memory.spill) << ','
+      << o.memory.disk_path.string();
   return key.str();
 }
 
@@ -59,8 +61,8 @@ MergePlan plan_tables(const std::vector<EmbeddingOptions>& features, uint64_t se
     } else if (it->second != key) {
       throw ConfigError("embedding '" + feature.name + "': shares rows with shared_name '" +
                         feature.table_name() +
-                        "' but differs from it in dim, dtype, initializer, admission, eviction "
-                        "or trainable");
+                        "' but differs from it in dim, dtype, initializer, admission, eviction, "
+                        "trainable or memory budget");
     }
   }
 
@@ -80,11 +82,19 @@ MergePlan plan_tables(const std::vector<EmbeddingOptions>& features, uint64_t se
     placement_of_child[child] = {found->second, static_cast<int64_t>(table.children.size())};
     table.children.push_back(child);
   }
+  std::set<std::string> budgeted_children;
   for (const EmbeddingOptions& feature : features) {
     const auto [table, child] = placement_of_child.at(feature.table_name());
     plan.features.push_back({table, child});
-    plan.tables[table].options = table_options_of(feature, seed);
-    plan.tables[table].trainable = feature.trainable;
+    PhysicalTablePlan& physical = plan.tables[table];
+    physical.options = table_options_of(feature, seed);
+    physical.trainable = feature.trainable;
+    if (budgeted_children.insert(feature.table_name()).second) {
+      physical.memory.bytes += feature.memory.bytes;
+      physical.memory.rows += feature.memory.rows;
+      physical.memory.spill = feature.memory.spill;
+      physical.memory.disk_path = feature.memory.disk_path;
+    }
   }
   std::map<std::string, int> merged_count;
   for (PhysicalTablePlan& table : plan.tables) {

@@ -21,6 +21,9 @@ namespace recis::embedding {
 struct PhysicalTablePlan {
   std::string name;                   // the child's name, or "merged_d<dim>_<dtype>_<k>"
   TableOptions options;               // without optimizer slots (the engine adds them)
+  // The children's RAM budgets added up; the engine turns it into options.tier once it knows the
+  // row size (with slots).
+  MemoryBudget memory;
   std::vector<std::string> children;  // shared names; a child's index is its position
   bool trainable = true;
 };

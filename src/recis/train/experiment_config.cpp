@@ -104,8 +104,34 @@ embedding::InitializerSpec read_initializer(ConfigTable table) {
   return spec;
 }
 
+// The RAM budget keys of an [[embedding]] entry or of [embedding_defaults]; `fallback` is what
+// an entry without them gets.
+embedding::MemoryBudget read_memory_budget(ConfigTable& table, embedding::MemoryBudget fallback) {
+  if (!table.has("memory") && !table.has("memory_rows") && !table.has("disk_path") &&
+      !table.has("spill")) {
+    return fallback;
+  }
+  embedding::MemoryBudget budget;
+  try {
+    if (table.has("memory")) {
+      budget.bytes = embedding::parse_byte_size(table.string("memory"), table.key_path("memory"));
+    }
+    budget.rows = static_cast<std::size_t>(table.integer_at_least("memory_rows", 0, 0));
+    budget.disk_path = table.string_or("disk_path", "");
+    budget.spill = embedding::parse_spill_policy(table.string_or("spill", "lru"),
+                                                 table.key_path("spill"));
+  } catch (const ConfigError& error) {
+    throw ConfigError(table.source() + ": " + error.what());
+  }
+  if (!budget.set() && (!budget.disk_path.empty() || table.has("spill"))) {
+    table.fail("memory", "disk_path and spill need a budget: memory = \"8GiB\" or memory_rows = N");
+  }
+  return budget;
+}
+
 // One [[embedding]] entry: the options of one feature or of a group sharing them.
-void read_embedding(ConfigTable table, std::vector<embedding::EmbeddingOptions>& out) {
+void read_embedding(ConfigTable table, const embedding::MemoryBudget& default_budget,
+                    std::vector<embedding::EmbeddingOptions>& out) {
   std::vector<std::string> names;
   if (table.has("features")) names = table.strings("features");
   if (table.has("name")) names.push_back(table.string("name"));
@@ -148,6 +174,7 @@ void read_embedding(ConfigTable table, std::vector<embedding::EmbeddingOptions>&
         static_cast<std::size_t>(eviction.integer_at_least("max_rows", 0, 0));
     eviction.check_all_read();
   }
+  options.memory = read_memory_budget(table, default_budget);
   table.check_all_read();
   for (const std::string& name : names) {
     embedding::EmbeddingOptions feature = options;
@@ -181,8 +208,16 @@ ExperimentConfig parse_experiment_config(std::string_view text, const std::strin
   config.train = root.has("train") ? read_train(root.table("train")) : TrainConfig{};
   config.dist = root.has("dist") ? read_dist(root.table("dist")) : DistConfig{};
   if (root.has("features")) config.features = feature::features_from_config(root.tables("features"));
+  embedding::MemoryBudget default_budget;
+  if (root.has("embedding_defaults")) {
+    ConfigTable defaults = root.table("embedding_defaults");
+    default_budget = read_memory_budget(defaults, {});
+    defaults.check_all_read();
+  }
   if (root.has("embedding")) {
-    for (ConfigTable& table : root.tables("embedding")) read_embedding(table, config.embeddings);
+    for (ConfigTable& table : root.tables("embedding")) {
+      read_embedding(table, default_budget, config.embeddings);
+    }
   }
   config.model = root.table("model").raw();
   config.sparse_optimizer = optional_table(root, "sparse_optimizer");

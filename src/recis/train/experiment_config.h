@@ -3,6 +3,8 @@
 //   [data]         train / eval paths, batch size, columns (label, dense, sparse, group)
 //   [[features]]   optional feature ops (docs/features.md)
 //   [[embedding]]  embedding options, one table entry per feature or per group of features
+//   [embedding_defaults]  the RAM budget (memory, memory_rows, disk_path, spill) of every
+//                  [[embedding]] entry that sets none (docs/tiered.md)
 //   [model]        the dense model (docs/models.md), read by models::build_model
 //   [sparse_optimizer], [dense_optimizer]   (docs/optimizers.md), read by optim::make_*
 //   [train]        epochs, steps, accumulation, eval cadence, seed, bf16, output, checkpoints

@@ -101,6 +101,7 @@ Trainer::Trainer(ExperimentConfig config, std::shared_ptr<dist::Communicator> co
     return sparse_optimizer_->slots(dim);
   };
   engine_options.communicator = communicator_;
+  engine_options.disk_dir = config_.train.output / "disk_tier";
   embeddings_ = std::make_unique<embedding::Engine>(config_.embeddings, engine_options);
 
   for (const embedding::EmbeddingOptions& option : config_.embeddings) {

@@ -236,8 +236,15 @@ TableCore::Evicted TableCore::evict(int64_t step) {
   }
   evicted_by_ttl_.fetch_add(evicted.by_ttl, std::memory_order_relaxed);
   evicted_by_capacity_.fetch_add(evicted.by_capacity, std::memory_order_relaxed);
-  if (disk_ && map_.size() > options_.tier.memory_rows) spilled_.fetch_add(spill());
+  enforce_budget();
   return evicted;
+}
+
+std::size_t TableCore::enforce_budget() {
+  if (!disk_ || map_.size() <= options_.tier.memory_rows) return 0;
+  const std::size_t moved = spill();
+  spilled_.fetch_add(moved, std::memory_order_relaxed);
+  return moved;
 }
 
 uint32_t TableCore::cold_key(const RowMeta* meta, SpillPolicy by) {

@@ -60,6 +60,9 @@ class TableCore {
     std::size_t by_capacity = 0;
   };
   Evicted evict(int64_t step);
+  // A tiered table over its budget moves its coldest rows to disk (evict() does too); returns how
+  // many. Must not run alongside lookups, and invalidates every row number handed out before.
+  std::size_t enforce_budget();
 
   // Calls fn(id, row) for every live row in RAM (checkpoint save reads the row through rows()).
   void for_each_row(FunctionRef<void(int64_t id, int64_t row)> fn) const;
