@@ -214,3 +214,36 @@ def test_bad_inputs_raise_python_errors():
         EmbeddingOption(dtype=torch.int64)
     with pytest.raises(ValueError):
         EmbeddingEngine({"a": EmbeddingOption(embedding_dim=0)})
+
+
+def test_a_memory_budget_trains_exactly_as_all_in_ram(tmp_path):
+    """A table with 2 x 50 of its ~2500 rows in RAM (the rest in its disk tier) gives the same
+    outputs at every step and ends with the same rows as the same table all in RAM. RAM holds
+    the budget plus the rows of the last step (at most 320 ids): the next forward spills."""
+    from recis.optim import SparseAdam
+
+    def train(**budget):
+        engine = EmbeddingEngine({"a": option("big", **budget), "b": option("big", combiner="mean", **budget)})
+        optimizer = SparseAdam(filter_out_sparse_param(engine), lr=0.05)
+        generator = torch.Generator().manual_seed(3)
+        outputs = []
+        for _ in range(30):
+            ids = torch.randint(0, 3000, (64, 3), generator=generator)
+            out = engine({"a": ids, "b": ids[:, :2]})
+            (out["a"].square().sum() + out["b"].sum()).backward()
+            optimizer.step()
+            optimizer.zero_grad()
+            outputs.append(torch.cat([out["a"].detach(), out["b"].detach()]))
+        table = next(iter(filter_out_sparse_param(engine).values()))
+        return outputs, table.ids(), table.embeddings(), table.stats()
+
+    ram_outputs, ram_ids, ram_rows, _ = train()
+    tier_outputs, tier_ids, tier_rows, stats = train(memory_rows=50, disk_path=str(tmp_path))
+    assert all(torch.equal(a, b) for a, b in zip(ram_outputs, tier_outputs))
+    assert torch.equal(ram_ids, tier_ids) and torch.equal(ram_rows, tier_rows)
+    assert stats["rows"] <= 100 + 320 and stats["disk_rows"] > 1500 and stats["promoted"] > 0
+    assert (tmp_path / "big").is_dir()
+    with pytest.raises(ValueError, match="spill"):
+        option("x", memory_rows=8, spill="random")
+    with pytest.raises(ValueError, match="memory"):
+        EmbeddingEngine({"a": option("sized", memory="lots", disk_path=str(tmp_path))})({"a": ragged([[1]])})

@@ -79,6 +79,16 @@ FeatureBinding feature_of(const py::dict& spec) {
   }
   o.eviction.ttl_steps = ttl;
   o.eviction.max_rows = static_cast<std::size_t>(max_rows);
+  const std::string memory = get_or<std::string>(spec, "memory", "");
+  if (!memory.empty()) {
+    o.memory.bytes = embedding::parse_byte_size(memory, "embedding '" + o.name + "' memory");
+  }
+  const int64_t memory_rows = get_or<int64_t>(spec, "memory_rows", 0);
+  if (memory_rows < 0) throw ConfigError("embedding '" + o.name + "': memory_rows must be >= 0");
+  o.memory.rows = static_cast<std::size_t>(memory_rows);
+  o.memory.disk_path = get_or<std::string>(spec, "disk_path", "");
+  o.memory.spill = embedding::parse_spill_policy(get_or<std::string>(spec, "spill", "lru"),
+                                                 "embedding '" + o.name + "' spill");
   out.use_weight = get_or(spec, "use_weight", true);
   return out;
 }
@@ -155,6 +165,9 @@ py::dict table_stats(EmbeddingHandle& handle, const std::string& name) {
   out["lookups"] = stats.lookups;
   out["hits"] = stats.hits;
   out["inserts"] = stats.inserts;
+  out["disk_rows"] = stats.disk_rows;
+  out["spilled"] = stats.spilled;
+  out["promoted"] = stats.promoted;
   out["not_admitted"] = stats.not_admitted;
   out["evicted_by_ttl"] = stats.evicted_by_ttl;
   out["evicted_by_capacity"] = stats.evicted_by_capacity;

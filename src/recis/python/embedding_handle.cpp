@@ -74,6 +74,8 @@ embedding::Engine& EmbeddingHandle::engine() {
     embedding::EngineOptions options;
     options.seed = seed_;
     options.communicator = adopted_communicator();
+    // Tables with a memory budget and no disk_path keep their disk tier here (docs/tiered.md).
+    options.disk_dir = std::filesystem::current_path() / "disk_tier";
     options.slots = [this](const std::string& table, std::size_t) {
       return slots_[table_index(table)];
     };

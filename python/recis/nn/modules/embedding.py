@@ -3,14 +3,18 @@ dataclass) and DynamicEmbedding (one table as a module).
 
 Supported: dtype float32 / bfloat16 / float16 rows (outputs are float32), combiner sum / mean /
 tile, use_weight, trainable, initializers, AdmitHook("ReadOnly" | "CountThreshold"),
-FilterHook("GlobalStepFilter"), grad_reduce_by "worker" | "id", device cpu. Not supported: int8
+FilterHook("GlobalStepFilter"), grad_reduce_by "worker" | "id", device cpu, and (ours, not in
+RecIS) a RAM budget for tables larger than memory: memory (bytes, or a size such as "8GiB") and/or
+memory_rows keep at most that much of the table in RAM and the rest in a disk tier under
+disk_path (default ./disk_tier), spilling the least recently ("lru") or least frequently ("lfu")
+used rows first (docs/tiered.md). Not supported: int8
 rows (fp16_enabled), CUDA tables; block_size, max_partition_num, coalesced and children are
 accepted and have no effect (our tables grow by rows and merge by their options).
 """
 
 import json
 from dataclasses import dataclass, field
-from typing import List, Optional
+from typing import List, Optional, Union
 
 import torch
 
@@ -41,6 +45,10 @@ class EmbeddingOption:
     filter_hook: Optional[FilterHook] = None
     admit_hook: Optional[AdmitHook] = None
     fp16_enabled: bool = False
+    memory: Optional[Union[int, str]] = None
+    memory_rows: int = 0
+    disk_path: Optional[str] = None
+    spill: str = "lru"
 
     def __post_init__(self):
         if not self.children:
@@ -58,6 +66,12 @@ class EmbeddingOption:
             raise ValueError(
                 f"EmbeddingOption(shared_name={self.shared_name!r}): device {self.device} is not "
                 "available in this build; use device='cpu'"
+            )
+        if self.spill not in ("lru", "lfu"):
+            raise ValueError(f"EmbeddingOption(shared_name={self.shared_name!r}): spill must be 'lru' or 'lfu'")
+        if self.memory_rows < 0 or (isinstance(self.memory, int) and self.memory <= 0):
+            raise ValueError(
+                f"EmbeddingOption(shared_name={self.shared_name!r}): memory and memory_rows must be positive"
             )
         if self.dtype not in _ROW_DTYPES:
             raise ValueError(
@@ -113,6 +127,11 @@ class EmbeddingOption:
             if self.filter_hook.name != "GlobalStepFilter":
                 raise ValueError(f"filter_hook {self.filter_hook.name!r}: known GlobalStepFilter")
             spec["ttl_steps"] = int(self.filter_hook.params.get("filter_step", 100))
+        if self.memory is not None or self.memory_rows:
+            spec["memory"] = str(self.memory) if self.memory is not None else ""
+            spec["memory_rows"] = int(self.memory_rows)
+            spec["disk_path"] = self.disk_path or ""
+            spec["spill"] = self.spill
         return spec
 
 
