@@ -2,7 +2,7 @@
 // experiment (train::Trainer) from a TOML file (docs/config.md). Progress goes to stderr (one
 // updating line on a terminal, log lines otherwise), records to OUTPUT/metrics.jsonl, curves to
 // OUTPUT/curves.png, checkpoints to OUTPUT/ckpt-STEP, and the summary as one JSON line on stdout
-// (with the tiered tables' rows in RAM and on disk when any table has a memory budget).
+// (with the rows of every table, and those in RAM and on disk when a table has a memory budget).
 // SIGINT or SIGTERM stops training after the current micro-batch and writes a checkpoint (a
 // second signal kills at once); --resume continues from OUTPUT/latest exactly.
 // Under torchrun or `recis launch` (docs/distributed.md) every rank trains its shard; rank 0
@@ -126,16 +126,19 @@ void run_train(const TrainOptions& options) {
   }
   nlohmann::json tiers{{"ram_rows", 0}, {"disk_rows", 0}, {"spilled", 0}, {"promoted", 0}};
   bool tiered = false;
+  uint64_t embedding_rows = 0;
   for (std::size_t t = 0; t < trainer.embeddings().table_count(); ++t) {
     const embedding::TableCore& core = trainer.embeddings().table(t).core();
+    const embedding::TableStats stats = core.stats();
+    embedding_rows += stats.rows + stats.disk_rows;
     if (!core.tiered()) continue;
     tiered = true;
-    const embedding::TableStats stats = core.stats();
     tiers["ram_rows"] = tiers["ram_rows"].get<uint64_t>() + stats.rows;
     tiers["disk_rows"] = tiers["disk_rows"].get<uint64_t>() + stats.disk_rows;
     tiers["spilled"] = tiers["spilled"].get<uint64_t>() + stats.spilled;
     tiers["promoted"] = tiers["promoted"].get<uint64_t>() + stats.promoted;
   }
+  line["embedding_rows"] = embedding_rows;
   if (tiered) line["disk_tier"] = tiers;
   std::printf("%s\n", line.dump().c_str());
 }

@@ -16,6 +16,7 @@ namespace {
 using recis::testing::TempDir;
 
 constexpr std::size_t kRowBytes = 24;
+constexpr std::size_t kMemory = std::size_t{8} << 20;
 
 std::vector<std::byte> row_of(int64_t id) {
   std::vector<std::byte> row(kRowBytes);
@@ -34,7 +35,7 @@ std::vector<std::byte> rows_of(const std::vector<int64_t>& ids) {
 
 TEST(DiskTier, RowsComeBackBitForBitAndErasedRowsAreGone) {
   TempDir dir;
-  DiskTier tier(dir / "tier", kRowBytes, "table t");
+  DiskTier tier(dir / "tier", kRowBytes, "table t", kMemory);
   const std::vector<int64_t> ids = {5, -3, 1LL << 40, 0, 77};
   tier.put(ids, rows_of(ids).data());
   EXPECT_EQ(tier.size(), 5u);
@@ -56,7 +57,7 @@ TEST(DiskTier, RowsComeBackBitForBitAndErasedRowsAreGone) {
 
 TEST(DiskTier, ForEachVisitsEveryRowInIdOrder) {
   TempDir dir;
-  DiskTier tier(dir / "tier", kRowBytes, "table t");
+  DiskTier tier(dir / "tier", kRowBytes, "table t", kMemory);
   std::vector<int64_t> ids;
   for (int64_t id = 20000; id > 0; id -= 7) ids.push_back(id);
   tier.put(ids, rows_of(ids).data());
@@ -75,11 +76,11 @@ TEST(DiskTier, ForEachVisitsEveryRowInIdOrder) {
 TEST(DiskTier, AnEarlierRunsTierIsClearedOnOpen) {
   TempDir dir;
   {
-    DiskTier tier(dir / "tier", kRowBytes, "table t");
+    DiskTier tier(dir / "tier", kRowBytes, "table t", kMemory);
     const std::vector<int64_t> ids = {1, 2, 3};
     tier.put(ids, rows_of(ids).data());
   }
-  DiskTier reopened(dir / "tier", kRowBytes, "table t");
+  DiskTier reopened(dir / "tier", kRowBytes, "table t", kMemory);
   EXPECT_EQ(reopened.size(), 0u);
   std::size_t visited = 0;
   reopened.for_each([&](int64_t, const std::byte*) { ++visited; });
@@ -91,7 +92,7 @@ TEST(DiskTier, RefusesADirectoryItDidNotMakeAndAFile) {
   std::filesystem::create_directories(dir / "data");
   std::ofstream(dir / "data" / "precious.txt") << "keep me";
   try {
-    DiskTier tier(dir / "data", kRowBytes, "embedding table 3");
+    DiskTier tier(dir / "data", kRowBytes, "embedding table 3", kMemory);
     FAIL() << "a foreign directory was accepted";
   } catch (const Error& error) {
     const std::string message = error.what();
@@ -102,7 +103,7 @@ TEST(DiskTier, RefusesADirectoryItDidNotMakeAndAFile) {
   EXPECT_TRUE(std::filesystem::exists(dir / "data" / "precious.txt"));
 
   std::ofstream(dir / "file") << "x";
-  EXPECT_THROW(DiskTier(dir / "file", kRowBytes, "t"), Error);
+  EXPECT_THROW(DiskTier(dir / "file", kRowBytes, "t", kMemory), Error);
 }
 
 }  // namespace

@@ -3,13 +3,17 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/memtablerep.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
 #include <array>
 #include <atomic>
 #include <cstring>
+#include <algorithm>
 #include <fstream>
+#include <numeric>
 #include <vector>
 
 #include "recis/common/error.h"
@@ -19,8 +23,6 @@ namespace {
 
 // A file in the directory that says this class made it, so a later run may clear it.
 constexpr const char* kMarkerFile = "RECIS_DISK_TIER";
-constexpr std::size_t kBlockCacheBytes = std::size_t{32} << 20;
-constexpr std::size_t kWriteBufferBytes = std::size_t{32} << 20;
 constexpr int kBloomBitsPerKey = 10;
 
 using Key = std::array<char, sizeof(uint64_t)>;
@@ -43,6 +45,17 @@ int64_t id_of(const rocksdb::Slice& key) {
   return static_cast<int64_t>(bits);
 }
 
+// Positions of `ids` in key order: a batch written in key order inserts into the memtable's skip
+// list next to the previous key (several times faster than random order).
+std::vector<uint32_t> key_order(std::span<const int64_t> ids) {
+  std::vector<uint32_t> order(ids.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return static_cast<uint64_t>(ids[a]) < static_cast<uint64_t>(ids[b]);
+  });
+  return order;
+}
+
 }  // namespace
 
 struct DiskTier::Db {
@@ -52,7 +65,8 @@ struct DiskTier::Db {
   std::atomic<int64_t> rows{0};
 };
 
-DiskTier::DiskTier(std::filesystem::path path, std::size_t row_bytes, std::string owner)
+DiskTier::DiskTier(std::filesystem::path path, std::size_t row_bytes, std::string owner,
+                   std::size_t memory_bytes)
     : path_(std::move(path)), row_bytes_(row_bytes), owner_(std::move(owner)),
       db_(std::make_unique<Db>()) {
   namespace fs = std::filesystem;
@@ -74,13 +88,21 @@ DiskTier::DiskTier(std::filesystem::path path, std::size_t row_bytes, std::strin
   rocksdb::Options options;
   options.create_if_missing = true;
   options.compression = rocksdb::kNoCompression;
-  options.write_buffer_size = kWriteBufferBytes;
+  const std::size_t write_buffer = memory_bytes / 4;
+  options.write_buffer_size = write_buffer;
   options.max_write_buffer_number = 2;
   options.max_background_jobs = 2;
   options.keep_log_file_num = 1;
+  // Point reads and writes only (iteration is for checkpoints): memtables hashed by the whole
+  // key, so a lookup is one bucket, not a skip-list search.
+  options.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(sizeof(Key)));
+  // About one bucket per row a memtable holds.
+  options.memtable_factory.reset(
+      rocksdb::NewHashSkipListRepFactory(std::max<std::size_t>(1024, write_buffer / (row_bytes + 32))));
+  options.allow_concurrent_memtable_write = false;
   options.info_log_level = rocksdb::WARN_LEVEL;
   rocksdb::BlockBasedTableOptions table;
-  db_->cache = rocksdb::NewLRUCache(kBlockCacheBytes);
+  db_->cache = rocksdb::NewLRUCache(memory_bytes / 2);
   table.block_cache = db_->cache;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(kBloomBitsPerKey, false));
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
@@ -100,7 +122,7 @@ void DiskTier::fail(const std::string& what, const std::string& status) const {
 void DiskTier::put(std::span<const int64_t> ids, const std::byte* rows) {
   if (ids.empty()) return;
   rocksdb::WriteBatch batch(ids.size() * (row_bytes_ + 2 * sizeof(Key)));
-  for (std::size_t i = 0; i < ids.size(); ++i) {
+  for (const uint32_t i : key_order(ids)) {
     const Key key = key_of(ids[i]);
     batch.Put(rocksdb::Slice(key.data(), key.size()),
               rocksdb::Slice(reinterpret_cast<const char*>(rows + i * row_bytes_), row_bytes_));
@@ -145,8 +167,8 @@ std::size_t DiskTier::get(std::span<const int64_t> ids, std::byte* out,
 void DiskTier::erase(std::span<const int64_t> ids) {
   if (ids.empty()) return;
   rocksdb::WriteBatch batch;
-  for (const int64_t id : ids) {
-    const Key key = key_of(id);
+  for (const uint32_t i : key_order(ids)) {
+    const Key key = key_of(ids[i]);
     batch.Delete(rocksdb::Slice(key.data(), key.size()));
   }
   const rocksdb::Status status = db_->db->Write(db_->write, &batch);
@@ -157,6 +179,7 @@ void DiskTier::erase(std::span<const int64_t> ids) {
 void DiskTier::for_each(FunctionRef<void(int64_t id, const std::byte* row)> fn) const {
   rocksdb::ReadOptions read;
   read.fill_cache = false;
+  read.total_order_seek = true;
   std::unique_ptr<rocksdb::Iterator> it(db_->db->NewIterator(read));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     if (it->key().size() != sizeof(uint64_t) || it->value().size() != row_bytes_) {

@@ -25,8 +25,10 @@ class DiskTier {
   // Opens an empty tier at `path`, whose rows are `row_bytes` long. A directory an earlier run's
   // tier left there (it carries the tier's marker file) is cleared first; any other non-empty
   // directory, or a file, is refused with an Error naming `owner` and the path (nothing is
-  // deleted). `owner` names the table in every error.
-  DiskTier(std::filesystem::path path, std::size_t row_bytes, std::string owner);
+  // deleted). `owner` names the table in every error. `memory_bytes` is what RocksDB may hold in
+  // RAM besides its filters and indexes: half for two memtables, half for the block cache.
+  DiskTier(std::filesystem::path path, std::size_t row_bytes, std::string owner,
+           std::size_t memory_bytes);
   ~DiskTier();
   DiskTier(const DiskTier&) = delete;
   DiskTier& operator=(const DiskTier&) = delete;

@@ -61,8 +61,12 @@ TableCore::TableCore(TableOptions options)
                                                               options_.admission.filter_hashes);
   }
   if (options_.tier.memory_rows > 0) {
-    disk_ = std::make_unique<DiskTier>(options_.tier.disk_path, rows_->layout().row_bytes(),
-                                       table_name(options_));
+    // RocksDB's own RAM: an eighth of the budget's row bytes, within [8 MiB, 128 MiB].
+    const std::size_t row_bytes = rows_->layout().row_bytes();
+    const std::size_t rocksdb_bytes = std::clamp<std::size_t>(
+        options_.tier.memory_rows / 8 * row_bytes, std::size_t{8} << 20, std::size_t{128} << 20);
+    disk_ = std::make_unique<DiskTier>(options_.tier.disk_path, row_bytes, table_name(options_),
+                                       rocksdb_bytes);
   }
 }
 
