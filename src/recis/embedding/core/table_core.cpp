@@ -258,7 +258,8 @@ uint32_t TableCore::cold_key(const RowMeta* meta, SpillPolicy by) {
              : count_of(mutable_meta).load(std::memory_order_relaxed);
 }
 
-std::optional<TableCore::ColdCut> TableCore::coldest(std::size_t count, SpillPolicy by) const {
+std::optional<TableCore::ColdCut> TableCore::least_recent(std::size_t count) const {
+  constexpr SpillPolicy by = SpillPolicy::LeastRecent;
   // The cutoff key: `count` rows have a key at or below it. Rows below it go, then the rows
   // exactly at it with the smallest ids, until `count` rows are chosen. Breaking the tie by id
   // (not map order) makes the choice the same after a checkpoint restore re-lays the map.
@@ -280,9 +281,25 @@ std::optional<TableCore::ColdCut> TableCore::coldest(std::size_t count, SpillPol
   return ColdCut{cutoff, at_cutoff[at_cutoff_quota - 1]};
 }
 
-bool TableCore::is_cold(const ColdCut& cut, SpillPolicy by, int64_t id, int64_t row) const {
-  const uint32_t key = cold_key(rows_->meta(row), by);
+bool TableCore::is_cold(const ColdCut& cut, int64_t id, int64_t row) const {
+  const uint32_t key = cold_key(rows_->meta(row), SpillPolicy::LeastRecent);
   return key < cut.key || (key == cut.key && id <= cut.last_id);
+}
+
+uint32_t TableCore::spill_cutoff(std::size_t count, SpillPolicy by) const {
+  // Which rows go to disk does not change any value (only where rows live), so the cutoff comes
+  // from a sample: whole id-map shards, each a uniform random subset of the ids (by hash).
+  constexpr std::size_t kSampleRows = 1 << 16;
+  std::vector<uint32_t> keys;
+  for (std::size_t shard = 0; shard < map_.num_shards() && keys.size() < kSampleRows; ++shard) {
+    map_.for_each_in_shard(shard, [&](int64_t, int64_t row) {
+      keys.push_back(cold_key(rows_->meta(row), by));
+    });
+  }
+  if (keys.empty()) return 0;
+  const auto at = std::min(keys.size() - 1, keys.size() * count / std::max<std::size_t>(1, map_.size()));
+  std::nth_element(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(at), keys.end());
+  return keys[at];
 }
 
 std::size_t TableCore::spill() {
@@ -291,8 +308,6 @@ std::size_t TableCore::spill() {
   const std::size_t budget = options_.tier.memory_rows;
   const std::size_t target = budget - budget / 8;
   const SpillPolicy by = options_.tier.spill;
-  const std::optional<ColdCut> cut = coldest(map_.size() - target, by);
-  if (!cut) return 0;
   constexpr std::size_t kBatchRows = 16384;
   const std::size_t row_bytes = rows_->layout().row_bytes();
   std::vector<int64_t> ids;
@@ -304,24 +319,36 @@ std::size_t TableCore::spill() {
     ids.clear();
     bytes.clear();
   };
-  map_.for_each([&](int64_t id, int64_t row) {
-    if (!is_cold(*cut, by, id, row)) return;
-    ids.push_back(id);
-    const std::byte* data = rows_->row_data(row);
-    bytes.insert(bytes.end(), data, data + row_bytes);
-    if (ids.size() == kBatchRows) flush();
-  });
-  flush();
-  // Nothing runs alongside a tiered table's evict (see the header), so the rows are free now.
-  return map_.erase_if([&](int64_t id, int64_t row) { return is_cold(*cut, by, id, row); },
-                       IdMap::Reuse::Now);
+  std::size_t moved = 0;
+  // Each pass moves up to the excess among the rows at or below the sampled cutoff; a sample
+  // that put the cutoff too low costs another pass (each moves at least the sampled row).
+  while (map_.size() > target) {
+    const std::size_t excess = map_.size() - target;
+    const uint32_t cutoff = spill_cutoff(excess, by);
+    std::size_t left = excess;
+    // One pass: a row leaving is copied out and written in batches, then erased in the same
+    // visit (nothing runs alongside a tiered table's spill, so its row is free at once).
+    moved += map_.erase_if(
+        [&](int64_t id, int64_t row) {
+          if (left == 0 || cold_key(rows_->meta(row), by) > cutoff) return false;
+          --left;
+          ids.push_back(id);
+          const std::byte* data = rows_->row_data(row);
+          bytes.insert(bytes.end(), data, data + row_bytes);
+          if (ids.size() == kBatchRows) flush();
+          return true;
+        },
+        IdMap::Reuse::Now);
+    flush();
+  }
+  return moved;
 }
 
 std::size_t TableCore::evict_least_recent(std::size_t excess) {
-  const std::optional<ColdCut> cut = coldest(excess, SpillPolicy::LeastRecent);
+  const std::optional<ColdCut> cut = least_recent(excess);
   if (!cut) return 0;
   return map_.erase_if(
-      [&](int64_t id, int64_t row) { return is_cold(*cut, SpillPolicy::LeastRecent, id, row); },
+      [&](int64_t id, int64_t row) { return is_cold(*cut, id, row); },
       IdMap::Reuse::AfterRelease);
 }
 

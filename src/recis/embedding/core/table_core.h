@@ -105,18 +105,21 @@ class TableCore {
   // Initializes row `row` for `id` (called under the id's shard lock, before it is visible).
   void initialize_row(int64_t id, int64_t row, uint32_t step);
   void touch(std::span<const int64_t> rows, uint32_t step, std::span<const uint32_t> counts);
-  // The `count` coldest RAM rows by a key of their metadata, ties broken by id: rows whose key is
-  // below `key`, then those at `key` with ids up to `last_id`.
+  // The key a spill orders RAM rows by (coldest first).
+  static uint32_t cold_key(const RowMeta* meta, SpillPolicy by);
+  // The `count` least recently seen RAM rows, ties broken by id: rows whose last step is below
+  // `key`, then those at `key` with ids up to `last_id`.
   struct ColdCut {
     uint32_t key;
     int64_t last_id;
   };
-  static uint32_t cold_key(const RowMeta* meta, SpillPolicy by);
-  std::optional<ColdCut> coldest(std::size_t count, SpillPolicy by) const;
-  bool is_cold(const ColdCut& cut, SpillPolicy by, int64_t id, int64_t row) const;
+  std::optional<ColdCut> least_recent(std::size_t count) const;
+  bool is_cold(const ColdCut& cut, int64_t id, int64_t row) const;
   std::size_t evict_least_recent(std::size_t excess);
   // Moves the coldest RAM rows to disk until at most the low watermark stays in RAM.
   std::size_t spill();
+  // The key below which about `count` RAM rows lie, from a sample of the rows.
+  uint32_t spill_cutoff(std::size_t count, SpillPolicy by) const;
   // Brings the ids' rows that are on disk (and not past their TTL) back to RAM.
   void promote(std::span<const int64_t> ids) const;
   bool expired_on_disk(const RowMeta* meta) const;
