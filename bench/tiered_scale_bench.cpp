@@ -5,7 +5,8 @@
 // seen before (the next ids of 0..N-1, so every id is inserted once), half drawn Zipf(1.05) from
 // the ids seen so far (a few hot ids, a long tail); gives each a gradient from its row, updates
 // the rows with the real sparse Adam and brings the table under budget, as a training step does.
-// Prints the process's RSS every few steps (the curve) and, last, rows/s with the peak RSS
+// Prints the table's own RAM (id map, row blocks, RocksDB's memtables, cache, filters and
+// indexes) and the process's RSS every few steps (the curve) and, last, rows/s with the peak RSS
 // against the budget. Not a ratio bench: the all-in-RAM baseline cannot run on this machine.
 #include <sys/resource.h>
 
@@ -76,8 +77,8 @@ int run(const std::vector<std::string>& args) {
               "in RAM; batches of %zu unique ids\n",
               ids, kDim, layout.row_bytes(), static_cast<double>(ids) * layout.row_bytes() / 1e9,
               memory_text.c_str(), options.tier.memory_rows, batch);
-  std::printf("%8s %12s %12s %12s %10s %10s %8s\n", "step", "ids seen", "RAM rows", "disk rows",
-              "RSS MB", "peak MB", "s");
+  std::printf("%8s %12s %12s %12s %10s %10s %10s %8s\n", "step", "ids seen", "RAM rows",
+              "disk rows", "table MB", "RSS MB", "peak MB", "s");
   const auto start = std::chrono::steady_clock::now();
   int64_t next_id = 0, step = 0;
   std::vector<int64_t> batch_ids, rows;
@@ -108,8 +109,9 @@ int run(const std::vector<std::string>& args) {
     if (step % 10 == 0 || next_id >= static_cast<int64_t>(ids)) {
       const embedding::TableStats stats = table.core().stats();
       const auto [now, peak] = rss_mb();
-      std::printf("%8lld %12lld %12zu %12zu %10.0f %10.0f %8.0f\n", static_cast<long long>(step),
-                  static_cast<long long>(next_id), stats.rows, stats.disk_rows, now, peak,
+      std::printf("%8lld %12lld %12zu %12zu %10.0f %10.0f %10.0f %8.0f\n",
+                  static_cast<long long>(step), static_cast<long long>(next_id), stats.rows,
+                  stats.disk_rows, static_cast<double>(stats.bytes) / (1 << 20), now, peak,
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
       std::fflush(stdout);
     }

@@ -320,18 +320,22 @@ std::size_t TableCore::spill() {
     bytes.clear();
   };
   std::size_t moved = 0;
-  // Each pass moves up to the excess among the rows at or below the sampled cutoff; a sample
-  // that put the cutoff too low costs another pass (each moves at least the sampled row).
+  // Each pass moves up to the excess among the rows at or below the sampled cutoff, an equal
+  // share from each id-map shard: a shard that lost more rows than the others would take new
+  // row numbers beyond its old ones for the ids that hash to it, and the row blocks would grow
+  // while the row count does not. A sample that put the cutoff too low costs another pass.
+  const std::size_t shards = map_.num_shards();
   while (map_.size() > target) {
     const std::size_t excess = map_.size() - target;
     const uint32_t cutoff = spill_cutoff(excess, by);
-    std::size_t left = excess;
+    std::vector<std::size_t> left(shards, (excess + shards - 1) / shards);
     // One pass: a row leaving is copied out and written in batches, then erased in the same
     // visit (nothing runs alongside a tiered table's spill, so its row is free at once).
     moved += map_.erase_if(
         [&](int64_t id, int64_t row) {
-          if (left == 0 || cold_key(rows_->meta(row), by) > cutoff) return false;
-          --left;
+          std::size_t& share = left[static_cast<std::size_t>(row) & (shards - 1)];
+          if (share == 0 || cold_key(rows_->meta(row), by) > cutoff) return false;
+          --share;
           ids.push_back(id);
           const std::byte* data = rows_->row_data(row);
           bytes.insert(bytes.end(), data, data + row_bytes);
