@@ -141,9 +141,12 @@ void TableCore::find(std::span<const int64_t> ids, std::span<int64_t> rows) cons
   map_.find(ids, rows);
 }
 
-bool TableCore::expired_on_disk(const RowMeta* meta) const {
+bool TableCore::expired_on_disk(const std::byte* row) const {
+  // The row's bytes may sit at any address (RocksDB's values are not aligned): copy the metadata.
+  RowMeta meta;
+  std::memcpy(&meta, row, sizeof meta);
   const int64_t ttl_step = last_ttl_step_.load(std::memory_order_relaxed);
-  return ttl_step >= 0 && ttl_step - int64_t{meta->last_step} >= options_.eviction.ttl_steps;
+  return ttl_step >= 0 && ttl_step - int64_t{meta.last_step} >= options_.eviction.ttl_steps;
 }
 
 void TableCore::promote(std::span<const int64_t> ids) const {
@@ -170,7 +173,7 @@ void TableCore::promote(std::span<const int64_t> ids) const {
   for (std::size_t j = 0; j < cold.size(); ++j) {
     if (!found[j]) continue;
     leaving.push_back(cold[j]);
-    if (expired_on_disk(reinterpret_cast<const RowMeta*>(bytes.data() + j * row_bytes))) {
+    if (expired_on_disk(bytes.data() + j * row_bytes)) {
       ++expired;
       continue;
     }
@@ -368,7 +371,7 @@ void TableCore::for_each_row(FunctionRef<void(int64_t id, int64_t row)> fn) cons
 void TableCore::for_each_disk_id(FunctionRef<void(int64_t id)> fn) const {
   if (!disk_) return;
   disk_->for_each([&](int64_t id, const std::byte* row) {
-    if (!expired_on_disk(reinterpret_cast<const RowMeta*>(row))) fn(id);
+    if (!expired_on_disk(row)) fn(id);
   });
 }
 

@@ -122,7 +122,7 @@ class TableCore {
   uint32_t spill_cutoff(std::size_t count, SpillPolicy by) const;
   // Brings the ids' rows that are on disk (and not past their TTL) back to RAM.
   void promote(std::span<const int64_t> ids) const;
-  bool expired_on_disk(const RowMeta* meta) const;
+  bool expired_on_disk(const std::byte* row) const;
 
   TableOptions options_;
   Initializer initializer_;
