@@ -3,9 +3,6 @@
 // loads libtorch as every command did before the split. Commands: `--version` and `orc meta` of
 // a small file. Best of N runs each; ratio = torch executable's time / front end's time on
 // `orc meta` (how many times faster a torch-free command starts).
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -26,21 +23,7 @@ double best_process_seconds(int repeats, const std::vector<std::string>& command
   double best = 1e30;
   for (int r = 0; r < repeats; ++r) {
     const auto start = std::chrono::steady_clock::now();
-    const pid_t pid = fork();
-    if (pid < 0) throw Error("bench startup: fork failed");
-    if (pid == 0) {
-      std::vector<char*> argv;
-      for (const std::string& arg : command) argv.push_back(const_cast<char*>(arg.c_str()));
-      argv.push_back(nullptr);
-      if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)) _exit(126);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      throw Error("bench startup: " + command[0] + " " + command[1] + " failed");
-    }
+    run_child(command);
     best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
                               .count());
   }

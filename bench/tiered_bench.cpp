@@ -4,10 +4,6 @@
 // percentage of that run's rows (the rest in the disk tier, tables larger than memory). Each run
 // is its own process: samples/s from its summary, peak RSS from wait4. The baseline is the
 // all-in-RAM run of the same invocation; ratio = samples/s at the smallest fraction / all in RAM.
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -32,23 +28,7 @@ struct TrainRun {
 
 // Runs `recis train` with `args`, stdout to `log`; the summary is its last line.
 TrainRun run_train(const std::vector<std::string>& args, const std::filesystem::path& log) {
-  const pid_t pid = fork();
-  if (pid < 0) throw Error("bench tiered: fork failed");
-  if (pid == 0) {
-    std::vector<char*> argv;
-    for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-    argv.push_back(nullptr);
-    if (!freopen(log.c_str(), "w", stdout) || !freopen("/dev/null", "w", stderr)) _exit(126);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  rusage usage{};
-  wait4(pid, &status, 0, &usage);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    throw Error("bench tiered: recis train failed (exit " + std::to_string(WEXITSTATUS(status)) +
-                "); rerun its command to see why");
-  }
+  const rusage usage = run_child(args, log);
   std::ifstream in(log);
   std::string line, last;
   while (std::getline(in, line)) {

@@ -8,8 +8,6 @@
 // Prints the table's own RAM (id map, row blocks, RocksDB's memtables, cache, filters and
 // indexes) and the process's RSS every few steps (the curve) and, last, rows/s with the peak RSS
 // against the budget. Not a ratio bench: the all-in-RAM baseline cannot run on this machine.
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -57,7 +55,9 @@ int run(const std::vector<std::string>& args) {
   const ScratchDir scratch("tiered-scale");
   const std::filesystem::path dir = dir_text.empty() ? scratch.path() : std::filesystem::path(dir_text);
 
-  optim::Adam adam(optim::SparseOptimizerOptions{.lr = 1e-3});
+  optim::SparseOptimizerOptions adam_options;
+  adam_options.lr = 1e-3;
+  optim::Adam adam(adam_options);
   embedding::TableOptions options;
   options.table_id = 1;
   options.dim = kDim;
@@ -66,7 +66,9 @@ int run(const std::vector<std::string>& args) {
   options.initializer.low = -0.05;
   options.initializer.high = 0.05;
   const embedding::RowLayout layout(kDim, embedding::ElementType::F32, options.slots);
-  options.tier.memory_rows = embedding::MemoryBudget{.bytes = memory}.rows_for(layout.row_bytes());
+  embedding::MemoryBudget budget;
+  budget.bytes = memory;
+  options.tier.memory_rows = budget.rows_for(layout.row_bytes());
   options.tier.disk_path = dir / "tier";
   embedding::Table table("scale", {"scale"}, true, options);
   ThreadPool pool(configured_threads() - 1);

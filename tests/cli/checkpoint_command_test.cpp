@@ -60,6 +60,21 @@ class CheckpointCommand : public ::testing::Test {
     return summary;
   }
 
+  // Trains into `output` with `extra`, SIGKILLs the run as soon as a checkpoint exists (a save
+  // may be in flight), resumes it with the same `extra`, and returns the resumed run's summary.
+  static nlohmann::json killed_then_resumed(const std::filesystem::path& output,
+                                            const std::string& extra) {
+    const std::string kill_when_saved =
+        "(" + train(output, extra + " --set train.checkpoint_every=1") +
+        " >/dev/null 2>&1 & pid=$!; while [ ! -e " + shell_quoted(output / "latest") +
+        " ] && kill -0 $pid 2>/dev/null; do sleep 0.02; done; sleep 0.3; kill -9 $pid; "
+        "wait $pid; exit 0)";
+    EXPECT_EQ(run_command(kill_when_saved).exit_code, 0);
+    const CommandResult resumed = run_command(train(output, extra + " --resume"));
+    EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+    return last_json_line(resumed.out);
+  }
+
   static TempDir* dir_;
 };
 
@@ -127,15 +142,7 @@ TEST_F(CheckpointCommand, InspectEvalAndExportReadWhatTrainWrote) {
 TEST_F(CheckpointCommand, KilledRunsResumeToTheUninterruptedResult) {
   const nlohmann::json& expected = uninterrupted();
   const std::filesystem::path output = *dir_ / "killed";
-  // SIGKILL as soon as a checkpoint exists (a save may be in flight), then resume.
-  const std::string kill_when_saved =
-      "(" + train(output, " --set train.checkpoint_every=1") + " >/dev/null 2>&1 & pid=$!; " +
-      "while [ ! -e " + shell_quoted(output / "latest") + " ] && kill -0 $pid 2>/dev/null; do sleep 0.02; " +
-      "done; sleep 0.3; kill -9 $pid; wait $pid; exit 0)";
-  ASSERT_EQ(run_command(kill_when_saved).exit_code, 0);
-  const CommandResult resumed = run_command(train(output, " --resume"));
-  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
-  const nlohmann::json summary = last_json_line(resumed.out);
+  const nlohmann::json summary = killed_then_resumed(output, "");
   EXPECT_EQ(summary["steps"], expected["steps"]);
   EXPECT_EQ(summary["samples"], expected["samples"]);
   EXPECT_EQ(summary["auc"], expected["auc"]);
@@ -196,16 +203,8 @@ TEST_F(CheckpointCommand, ARamBudgetPerTableTrainsExactlyAsAllInRam) {
 
 TEST_F(CheckpointCommand, KilledTieredRunsResumeToTheUninterruptedResult) {
   const nlohmann::json& expected = uninterrupted();
-  const std::filesystem::path output = *dir_ / "killed";
-  const std::string kill_when_saved =
-      "(" + train(output, std::string(kBudget) + " --set train.checkpoint_every=1") +
-      " >/dev/null 2>&1 & pid=$!; while [ ! -e " + shell_quoted(output / "latest") +
-      " ] && kill -0 $pid 2>/dev/null; do sleep 0.02; done; sleep 0.3; kill -9 $pid; wait $pid; "
-      "exit 0)";
-  ASSERT_EQ(run_command(kill_when_saved).exit_code, 0);
-  const CommandResult resumed = run_command(train(output, std::string(kBudget) + " --resume"));
-  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
-  const nlohmann::json summary = last_json_line(resumed.out);
+  const nlohmann::json summary = killed_then_resumed(*dir_ / "killed_tiered", kBudget);
+  EXPECT_TRUE(summary.contains("disk_tier")) << summary.dump();
   EXPECT_EQ(summary["steps"], expected["steps"]);
   EXPECT_EQ(summary["auc"], expected["auc"]);
   EXPECT_EQ(summary["logloss"], expected["logloss"]);

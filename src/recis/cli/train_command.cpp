@@ -124,22 +124,24 @@ void run_train(const TrainOptions& options) {
                              {"embedding_minimum_bytes", traffic->embedding.minimum_bytes},
                              {"embedding_seconds", traffic->embedding.seconds}};
   }
-  nlohmann::json tiers{{"ram_rows", 0}, {"disk_rows", 0}, {"spilled", 0}, {"promoted", 0}};
   bool tiered = false;
-  uint64_t embedding_rows = 0;
+  uint64_t embedding_rows = 0, ram_rows = 0, disk_rows = 0, spilled = 0, promoted = 0;
   for (std::size_t t = 0; t < trainer.embeddings().table_count(); ++t) {
     const embedding::TableCore& core = trainer.embeddings().table(t).core();
     const embedding::TableStats stats = core.stats();
     embedding_rows += stats.rows + stats.disk_rows;
     if (!core.tiered()) continue;
     tiered = true;
-    tiers["ram_rows"] = tiers["ram_rows"].get<uint64_t>() + stats.rows;
-    tiers["disk_rows"] = tiers["disk_rows"].get<uint64_t>() + stats.disk_rows;
-    tiers["spilled"] = tiers["spilled"].get<uint64_t>() + stats.spilled;
-    tiers["promoted"] = tiers["promoted"].get<uint64_t>() + stats.promoted;
+    ram_rows += stats.rows;
+    disk_rows += stats.disk_rows;
+    spilled += stats.spilled;
+    promoted += stats.promoted;
   }
   line["embedding_rows"] = embedding_rows;
-  if (tiered) line["disk_tier"] = tiers;
+  if (tiered) {
+    line["disk_tier"] = {{"ram_rows", ram_rows}, {"disk_rows", disk_rows}, {"spilled", spilled},
+                         {"promoted", promoted}};
+  }
   std::printf("%s\n", line.dump().c_str());
 }
 

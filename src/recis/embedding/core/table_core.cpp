@@ -254,11 +254,9 @@ std::size_t TableCore::enforce_budget() {
   return moved;
 }
 
-uint32_t TableCore::cold_key(const RowMeta* meta, SpillPolicy by) {
-  auto* mutable_meta = const_cast<RowMeta*>(meta);
-  return by == SpillPolicy::LeastRecent
-             ? last_step_of(mutable_meta).load(std::memory_order_relaxed)
-             : count_of(mutable_meta).load(std::memory_order_relaxed);
+uint32_t TableCore::cold_key(RowMeta* meta, SpillPolicy by) {
+  return by == SpillPolicy::LeastRecent ? last_step_of(meta).load(std::memory_order_relaxed)
+                                        : count_of(meta).load(std::memory_order_relaxed);
 }
 
 std::optional<TableCore::ColdCut> TableCore::least_recent(std::size_t count) const {

@@ -106,7 +106,7 @@ class TableCore {
   void initialize_row(int64_t id, int64_t row, uint32_t step);
   void touch(std::span<const int64_t> rows, uint32_t step, std::span<const uint32_t> counts);
   // The key a spill orders RAM rows by (coldest first).
-  static uint32_t cold_key(const RowMeta* meta, SpillPolicy by);
+  static uint32_t cold_key(RowMeta* meta, SpillPolicy by);
   // The `count` least recently seen RAM rows, ties broken by id: rows whose last step is below
   // `key`, then those at `key` with ids up to `last_id`.
   struct ColdCut {
